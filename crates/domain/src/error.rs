@@ -1,0 +1,150 @@
+//! Typed validation errors: each names the field at fault, speaks English in logs (`Display`) and
+//! French to users (`message_fr`).
+
+use std::fmt;
+
+/// A value refused by the domain, with the field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid field `{field}`: {kind}")]
+pub struct FieldError {
+    pub field: String,
+    pub kind: FieldErrorKind,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, kind: FieldErrorKind) -> Self {
+        Self { field: field.into(), kind }
+    }
+
+    /// The message shown to a French-speaking user.
+    pub fn message_fr(&self) -> String {
+        format!("Champ « {} » : {}", self.field, self.kind.message_fr())
+    }
+}
+
+/// Why a value was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    Required,
+    TooLong { max: usize },
+    InvalidSiren,
+    InvalidSiret,
+    SiretNotInSiren,
+    InvalidInsee,
+    InvalidCode { expected: &'static str },
+    InvalidAmount,
+    Negative,
+    InvalidDate,
+    EndBeforeStart { start_field: &'static str },
+    Exceeds { other_field: &'static str },
+    TransitionNotAllowed { from: String, to: String },
+    UnknownValue { allowed: Vec<&'static str> },
+    UnknownReference { table: &'static str, id: i64 },
+    Duplicate,
+    Inconsistent { reason: &'static str },
+}
+
+impl FieldErrorKind {
+    pub fn message_fr(&self) -> String {
+        match self {
+            Self::Required => "ce champ est obligatoire".into(),
+            Self::TooLong { max } => format!("{max} caractères au plus"),
+            Self::InvalidSiren => {
+                "numéro SIREN invalide (9 chiffres dont une clé de contrôle)".into()
+            }
+            Self::InvalidSiret => {
+                "numéro SIRET invalide (14 chiffres dont une clé de contrôle)".into()
+            }
+            Self::SiretNotInSiren => "le SIRET ne commence pas par le SIREN".into(),
+            Self::InvalidInsee => {
+                "code INSEE invalide (5 caractères : département puis commune)".into()
+            }
+            Self::InvalidCode { expected } => format!("code invalide (attendu : {expected})"),
+            Self::InvalidAmount => "montant invalide (exemple : 1 234,56)".into(),
+            Self::Negative => "la valeur ne peut pas être négative".into(),
+            Self::InvalidDate => "date invalide (format JJ/MM/AAAA)".into(),
+            Self::EndBeforeStart { start_field } => {
+                format!("la fin précède le début (« {start_field} »)")
+            }
+            Self::Exceeds { other_field } => format!("dépasse « {other_field} »"),
+            Self::TransitionNotAllowed { from, to } => {
+                format!("passage de « {from} » à « {to} » non autorisé")
+            }
+            Self::UnknownValue { allowed } => {
+                format!("valeur inconnue (valeurs possibles : {})", allowed.join(", "))
+            }
+            Self::UnknownReference { table, id } => {
+                format!("l'enregistrement {id} de « {table} » n'existe pas ou est archivé")
+            }
+            Self::Duplicate => "cette valeur existe déjà".into(),
+            Self::Inconsistent { reason } => format!("valeurs incohérentes : {reason}"),
+        }
+    }
+}
+
+impl fmt::Display for FieldErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Required => write!(f, "required"),
+            Self::TooLong { max } => write!(f, "longer than {max} characters"),
+            Self::InvalidSiren => write!(f, "not a valid SIREN"),
+            Self::InvalidSiret => write!(f, "not a valid SIRET"),
+            Self::SiretNotInSiren => write!(f, "SIRET does not start with the SIREN"),
+            Self::InvalidInsee => write!(f, "not a valid INSEE code"),
+            Self::InvalidCode { expected } => write!(f, "invalid code, expected {expected}"),
+            Self::InvalidAmount => write!(f, "not a valid amount"),
+            Self::Negative => write!(f, "negative"),
+            Self::InvalidDate => write!(f, "not a valid date"),
+            Self::EndBeforeStart { start_field } => write!(f, "ends before `{start_field}`"),
+            Self::Exceeds { other_field } => write!(f, "exceeds `{other_field}`"),
+            Self::TransitionNotAllowed { from, to } => {
+                write!(f, "transition from {from} to {to} is not allowed")
+            }
+            Self::UnknownValue { allowed } => {
+                write!(f, "unknown value, expected one of {}", allowed.join(", "))
+            }
+            Self::UnknownReference { table, id } => {
+                write!(f, "{table} {id} does not exist or is archived")
+            }
+            Self::Duplicate => write!(f, "duplicate value"),
+            Self::Inconsistent { reason } => write!(f, "inconsistent values: {reason}"),
+        }
+    }
+}
+
+/// Shorthand for the usual result of a check.
+pub type Checked = Result<(), FieldError>;
+
+/// Refuses an empty or whitespace-only text.
+pub fn require_text(field: &str, value: &str, max: usize) -> Checked {
+    if value.trim().is_empty() {
+        return Err(FieldError::new(field, FieldErrorKind::Required));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(field, FieldErrorKind::TooLong { max }));
+    }
+    Ok(())
+}
+
+/// Refuses a negative number.
+pub fn require_non_negative<T: PartialOrd + Default>(field: &str, value: T) -> Checked {
+    if value < T::default() {
+        return Err(FieldError::new(field, FieldErrorKind::Negative));
+    }
+    Ok(())
+}
+
+/// Refuses `end` before `start` when both are known.
+pub fn require_ordered<T: PartialOrd>(
+    start_field: &'static str,
+    start: Option<T>,
+    end_field: &str,
+    end: Option<T>,
+) -> Checked {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        return Err(FieldError::new(end_field, FieldErrorKind::EndBeforeStart { start_field }));
+    }
+    Ok(())
+}

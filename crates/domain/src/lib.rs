@@ -1,0 +1,33 @@
+//! The domain of renouveau: what a multi-partner territorial programme is made of, as types that
+//! can only hold valid values, and the rules records keep. No I/O here.
+
+pub mod actor;
+pub mod codes;
+pub mod document;
+pub mod error;
+pub mod facets;
+pub mod financing;
+pub mod governance;
+pub mod indicator;
+pub mod invariants;
+pub mod money;
+pub mod operation;
+pub mod organisation;
+pub mod programme;
+pub mod territory;
+mod vocabulary;
+
+pub use actor::{Actor, Role};
+pub use codes::{InseeCode, Siren, Siret};
+pub use document::{Document, DocumentKind};
+pub use error::{FieldError, FieldErrorKind};
+pub use facets::{HousingFacet, InsertionFacet};
+pub use financing::{FinancingLine, FinancingState, Fund, FundContribution};
+pub use governance::{BodyKind, Decision, Deliberation, FollowUpAction, FollowUpStatus, GovernanceBody, Meeting};
+pub use indicator::{Aggregation, Direction, Indicator, Observation, Target, ValidationStatus};
+pub use invariants::Invariants;
+pub use money::Amount;
+pub use operation::{Milestone, Operation, OperationAction, OperationKind, OperationStatus};
+pub use organisation::{Organisation, OrganisationKind, OrganisationRole, RoleSet};
+pub use programme::{Convention, ConventionKind, ConventionNode, ConventionSignatory, NodeKind, NodeLead, Programme};
+pub use territory::{Territory, TerritoryLevel};
