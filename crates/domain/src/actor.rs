@@ -34,11 +34,21 @@ pub struct Actor {
 impl Actor {
     /// The application itself acting with full rights (command line, bundled data loading).
     pub fn system(tool: &str) -> Self {
-        Self { user_id: None, label: format!("system:{tool}"), organisation_id: None, role: Role::Admin }
+        Self {
+            user_id: None,
+            label: format!("system:{tool}"),
+            organisation_id: None,
+            role: Role::Admin,
+        }
     }
 
     pub fn user(user_id: i64, email: &str, organisation_id: i64, role: Role) -> Self {
-        Self { user_id: Some(user_id), label: email.to_string(), organisation_id: Some(organisation_id), role }
+        Self {
+            user_id: Some(user_id),
+            label: email.to_string(),
+            organisation_id: Some(organisation_id),
+            role,
+        }
     }
 
     pub fn is_admin(&self) -> bool {

@@ -124,7 +124,11 @@ string_code!(InseeCode);
 
 impl InseeCode {
     pub fn departement(&self) -> &str {
-        if self.0.starts_with("97") { &self.0[..3] } else { &self.0[..2] }
+        if self.0.starts_with("97") {
+            &self.0[..3]
+        } else {
+            &self.0[..2]
+        }
     }
 }
 
@@ -184,7 +188,10 @@ mod tests {
             assert!(s.parse::<InseeCode>().is_ok(), "{s}");
         }
         for s in ["6249", "624980", "00123", "20123", "2C004", "62A98"] {
-            assert_eq!(s.parse::<InseeCode>().unwrap_err().kind, FieldErrorKind::InvalidInsee);
+            assert_eq!(
+                s.parse::<InseeCode>().unwrap_err().kind,
+                FieldErrorKind::InvalidInsee
+            );
         }
         assert_eq!("62498".parse::<InseeCode>().unwrap().departement(), "62");
         assert_eq!("97101".parse::<InseeCode>().unwrap().departement(), "971");
@@ -194,7 +201,9 @@ mod tests {
     fn serde_refuses_invalid_codes() {
         assert!(serde_json::from_str::<Siren>("\"246200365\"").is_err());
         assert_eq!(
-            serde_json::from_str::<Siren>("\"246200364\"").unwrap().as_ref(),
+            serde_json::from_str::<Siren>("\"246200364\"")
+                .unwrap()
+                .as_ref(),
             "246200364"
         );
     }

@@ -37,11 +37,16 @@ impl Invariants for Document {
         require_text("file_name", &self.file_name, TITLE_MAX)?;
         require_text("media_type", &self.media_type, 100)?;
         let hex = self.sha256.len() == 64
-            && self.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            && self
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !hex {
             return Err(FieldError::new(
                 "sha256",
-                FieldErrorKind::InvalidCode { expected: "64 caractères hexadécimaux" },
+                FieldErrorKind::InvalidCode {
+                    expected: "64 caractères hexadécimaux",
+                },
             ));
         }
         crate::error::require_non_negative("size_bytes", self.size_bytes)

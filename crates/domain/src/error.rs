@@ -13,7 +13,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, kind: FieldErrorKind) -> Self {
-        Self { field: field.into(), kind }
+        Self {
+            field: field.into(),
+            kind,
+        }
     }
 
     /// The message shown to a French-speaking user.
@@ -71,7 +74,10 @@ impl FieldErrorKind {
                 format!("passage de « {from} » à « {to} » non autorisé")
             }
             Self::UnknownValue { allowed } => {
-                format!("valeur inconnue (valeurs possibles : {})", allowed.join(", "))
+                format!(
+                    "valeur inconnue (valeurs possibles : {})",
+                    allowed.join(", ")
+                )
             }
             Self::UnknownReference { table, id } => {
                 format!("l'enregistrement {id} de « {table} » n'existe pas ou est archivé")
@@ -144,7 +150,10 @@ pub fn require_ordered<T: PartialOrd>(
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
-        return Err(FieldError::new(end_field, FieldErrorKind::EndBeforeStart { start_field }));
+        return Err(FieldError::new(
+            end_field,
+            FieldErrorKind::EndBeforeStart { start_field },
+        ));
     }
     Ok(())
 }

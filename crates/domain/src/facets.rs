@@ -31,7 +31,10 @@ impl HousingFacet {
 impl Invariants for HousingFacet {
     fn check(&self) -> Checked {
         require_non_negative("dwellings", self.dwellings)?;
-        for (field, value) in [("energy_before", self.energy_before), ("energy_after", self.energy_after)] {
+        for (field, value) in [
+            ("energy_before", self.energy_before),
+            ("energy_after", self.energy_after),
+        ] {
             if let Some(v) = value
                 && (!v.is_finite() || v < 0.0)
             {
@@ -63,12 +66,20 @@ impl Invariants for InsertionFacet {
         for (field, count) in [
             ("people_rsa", self.people_rsa),
             ("people_under_26", self.people_under_26),
-            ("people_long_term_unemployed", self.people_long_term_unemployed),
+            (
+                "people_long_term_unemployed",
+                self.people_long_term_unemployed,
+            ),
             ("people_women", self.people_women),
         ] {
             require_non_negative(field, count)?;
             if count > self.people {
-                return Err(FieldError::new(field, FieldErrorKind::Exceeds { other_field: "people" }));
+                return Err(FieldError::new(
+                    field,
+                    FieldErrorKind::Exceeds {
+                        other_field: "people",
+                    },
+                ));
             }
         }
         Ok(())

@@ -71,20 +71,40 @@ impl Invariants for FinancingLine {
         if !(1990..=2100).contains(&self.year) {
             return Err(FieldError::new(
                 "year",
-                FieldErrorKind::InvalidCode { expected: "une année entre 1990 et 2100" },
+                FieldErrorKind::InvalidCode {
+                    expected: "une année entre 1990 et 2100",
+                },
             ));
         }
         if self.paid > self.granted {
-            return Err(FieldError::new("paid", FieldErrorKind::Exceeds { other_field: "granted" }));
+            return Err(FieldError::new(
+                "paid",
+                FieldErrorKind::Exceeds {
+                    other_field: "granted",
+                },
+            ));
         }
         if self.committed > self.granted {
-            return Err(FieldError::new("committed", FieldErrorKind::Exceeds { other_field: "granted" }));
+            return Err(FieldError::new(
+                "committed",
+                FieldErrorKind::Exceeds {
+                    other_field: "granted",
+                },
+            ));
         }
         if self.paid > self.committed {
-            return Err(FieldError::new("paid", FieldErrorKind::Exceeds { other_field: "committed" }));
+            return Err(FieldError::new(
+                "paid",
+                FieldErrorKind::Exceeds {
+                    other_field: "committed",
+                },
+            ));
         }
         if self.state.is_granted()
-            && self.decision_ref.as_deref().is_none_or(|r| r.trim().is_empty())
+            && self
+                .decision_ref
+                .as_deref()
+                .is_none_or(|r| r.trim().is_empty())
         {
             return Err(FieldError::new("decision_ref", FieldErrorKind::Required));
         }

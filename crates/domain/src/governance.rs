@@ -150,7 +150,9 @@ impl Invariants for Deliberation {
         if self.adopted && self.votes_for <= self.votes_against {
             return Err(FieldError::new(
                 "adopted",
-                FieldErrorKind::Inconsistent { reason: "adoptée sans majorité de voix pour" },
+                FieldErrorKind::Inconsistent {
+                    reason: "adoptée sans majorité de voix pour",
+                },
             ));
         }
         Ok(())

@@ -64,7 +64,12 @@ fn require_finite(field: &str, value: f64) -> Checked {
     if value.is_finite() {
         Ok(())
     } else {
-        Err(FieldError::new(field, FieldErrorKind::Inconsistent { reason: "nombre non fini" }))
+        Err(FieldError::new(
+            field,
+            FieldErrorKind::Inconsistent {
+                reason: "nombre non fini",
+            },
+        ))
     }
 }
 
@@ -109,7 +114,12 @@ pub struct Observation {
 impl Invariants for Observation {
     fn check(&self) -> Checked {
         require_finite("value", self.value)?;
-        require_ordered("period_start", self.period_start, "observed_on", Some(self.observed_on))?;
+        require_ordered(
+            "period_start",
+            self.period_start,
+            "observed_on",
+            Some(self.observed_on),
+        )?;
         if let Some(n) = &self.note {
             require_text("note", n, TEXT_MAX)?;
         }
@@ -126,7 +136,9 @@ fn check_source_span(document: Option<i64>, start: Option<i64>, end: Option<i64>
             if e <= s {
                 return Err(FieldError::new(
                     "source_end",
-                    FieldErrorKind::EndBeforeStart { start_field: "source_start" },
+                    FieldErrorKind::EndBeforeStart {
+                        start_field: "source_start",
+                    },
                 ));
             }
             if document.is_none() {

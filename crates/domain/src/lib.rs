@@ -23,11 +23,15 @@ pub use document::{Document, DocumentKind};
 pub use error::{FieldError, FieldErrorKind};
 pub use facets::{HousingFacet, InsertionFacet};
 pub use financing::{FinancingLine, FinancingState, Fund, FundContribution};
-pub use governance::{BodyKind, Decision, Deliberation, FollowUpAction, FollowUpStatus, GovernanceBody, Meeting};
+pub use governance::{
+    BodyKind, Decision, Deliberation, FollowUpAction, FollowUpStatus, GovernanceBody, Meeting,
+};
 pub use indicator::{Aggregation, Direction, Indicator, Observation, Target, ValidationStatus};
 pub use invariants::Invariants;
 pub use money::Amount;
 pub use operation::{Milestone, Operation, OperationAction, OperationKind, OperationStatus};
 pub use organisation::{Organisation, OrganisationKind, OrganisationRole, RoleSet};
-pub use programme::{Convention, ConventionKind, ConventionNode, ConventionSignatory, NodeKind, NodeLead, Programme};
+pub use programme::{
+    Convention, ConventionKind, ConventionNode, ConventionSignatory, NodeKind, NodeLead, Programme,
+};
 pub use territory::{Territory, TerritoryLevel};

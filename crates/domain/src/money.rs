@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{FieldError, FieldErrorKind};
 
 /// A non-negative amount of money in euro cents.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(try_from = "i64", into = "i64")]
 pub struct Amount(i64);
 
@@ -91,7 +93,9 @@ impl FromStr for Amount {
             .collect();
         if let Some(rest) = cleaned.strip_prefix('-')
             && !rest.is_empty()
-            && rest.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
         {
             return Err(FieldError::new("montant", FieldErrorKind::Negative));
         }
@@ -119,7 +123,10 @@ mod tests {
 
     #[test]
     fn parses_french_and_plain_amounts() {
-        assert_eq!("1 234 567,89".parse::<Amount>().unwrap().cents(), 123_456_789);
+        assert_eq!(
+            "1 234 567,89".parse::<Amount>().unwrap().cents(),
+            123_456_789
+        );
         assert_eq!("1234567.8".parse::<Amount>().unwrap().cents(), 123_456_780);
         assert_eq!("12 €".parse::<Amount>().unwrap().cents(), 1200);
         assert_eq!("0,05".parse::<Amount>().unwrap().cents(), 5);
@@ -127,9 +134,16 @@ mod tests {
 
     #[test]
     fn refuses_negative_and_garbage() {
-        assert_eq!("-12".parse::<Amount>().unwrap_err().kind, FieldErrorKind::Negative);
+        assert_eq!(
+            "-12".parse::<Amount>().unwrap_err().kind,
+            FieldErrorKind::Negative
+        );
         for s in ["", "abc", "1,234", "1.2.3", "12e3", "99999999999999999999"] {
-            assert_eq!(s.parse::<Amount>().unwrap_err().kind, FieldErrorKind::InvalidAmount, "{s}");
+            assert_eq!(
+                s.parse::<Amount>().unwrap_err().kind,
+                FieldErrorKind::InvalidAmount,
+                "{s}"
+            );
         }
         assert!(Amount::from_cents(-1).is_err());
         assert!(serde_json::from_str::<Amount>("-5").is_err());

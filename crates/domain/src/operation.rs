@@ -96,7 +96,12 @@ impl Invariants for Operation {
         if let (Some(ht), Some(ttc)) = (self.cost_ht, self.cost_ttc)
             && ht > ttc
         {
-            return Err(FieldError::new("cost_ht", FieldErrorKind::Exceeds { other_field: "cost_ttc" }));
+            return Err(FieldError::new(
+                "cost_ht",
+                FieldErrorKind::Exceeds {
+                    other_field: "cost_ttc",
+                },
+            ));
         }
         require_ordered("start_on", self.start_on, "end_on", self.end_on)
     }

@@ -62,7 +62,10 @@ impl TryFrom<String> for RoleSet {
     fn try_from(s: String) -> Result<Self, FieldError> {
         let roles = s
             .split_whitespace()
-            .map(|code| code.parse().map_err(|e: FieldError| FieldError::new("roles", e.kind)))
+            .map(|code| {
+                code.parse()
+                    .map_err(|e: FieldError| FieldError::new("roles", e.kind))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self::new(roles))
     }

@@ -56,7 +56,10 @@ impl Invariants for Convention {
         require_text("title", &self.title, TITLE_MAX)?;
         require_ordered("start_on", Some(self.start_on), "end_on", Some(self.end_on))?;
         if self.version_number < 1 {
-            return Err(crate::FieldError::new("version_number", crate::FieldErrorKind::Negative));
+            return Err(crate::FieldError::new(
+                "version_number",
+                crate::FieldErrorKind::Negative,
+            ));
         }
         let is_amendment = self.kind == ConventionKind::Amendment;
         if is_amendment != self.amends_id.is_some() {
@@ -115,7 +118,9 @@ impl Invariants for ConventionNode {
         if self.parent_id.is_none() && self.kind != NodeKind::Axis {
             return Err(crate::FieldError::new(
                 "parent_id",
-                crate::FieldErrorKind::Inconsistent { reason: "seul un axe est à la racine" },
+                crate::FieldErrorKind::Inconsistent {
+                    reason: "seul un axe est à la racine",
+                },
             ));
         }
         Ok(())

@@ -40,7 +40,8 @@ impl Invariants for Territory {
     fn check(&self) -> Checked {
         require_text("name", &self.name, TITLE_MAX)?;
         require_text("code", &self.code, 20)?;
-        let code_error = |expected| FieldError::new("code", FieldErrorKind::InvalidCode { expected });
+        let code_error =
+            |expected| FieldError::new("code", FieldErrorKind::InvalidCode { expected });
         match self.level {
             TerritoryLevel::Commune => {
                 self.code
@@ -48,7 +49,9 @@ impl Invariants for Territory {
                     .map_err(|e| FieldError::new("code", e.kind))?;
             }
             TerritoryLevel::Epci => {
-                self.code.parse::<Siren>().map_err(|e| FieldError::new("code", e.kind))?;
+                self.code
+                    .parse::<Siren>()
+                    .map_err(|e| FieldError::new("code", e.kind))?;
             }
             TerritoryLevel::Departement | TerritoryLevel::Region => {
                 let ok = (2..=3).contains(&self.code.len())
@@ -62,7 +65,8 @@ impl Invariants for Territory {
         if let Some(p) = self.population {
             require_non_negative("population", p)?;
         }
-        if self.level != TerritoryLevel::Region && self.level != TerritoryLevel::Zone
+        if self.level != TerritoryLevel::Region
+            && self.level != TerritoryLevel::Zone
             && self.parent_id.is_none()
         {
             return Err(FieldError::new("parent_id", FieldErrorKind::Required));

@@ -1,1 +1,51 @@
+//! Storage and services of renouveau. [`Store`] opens a SQLite or PostgreSQL database, applies
+//! the embedded migrations, and hands out one [`Records`] service per entity. Every write goes
+//! through those services, which check rights and invariants and write the audit trail in the
+//! same transaction.
 
+pub mod audit;
+pub mod authz;
+pub mod check;
+pub mod db;
+pub mod entity;
+pub mod error;
+pub mod query;
+pub mod records;
+pub mod row;
+pub mod schema;
+mod tables;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use db::{Backend, Db, Tx};
+pub use entity::Entity;
+pub use error::{Result, StoreError};
+pub use query::{Filter, FilterOp, ListQuery, Page};
+pub use records::Records;
+pub use row::Record;
+
+/// An open, migrated database and the services over it.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+}
+
+impl Store {
+    /// Connects to `url` and applies the migrations not yet applied.
+    pub async fn open(url: &str) -> Result<Self> {
+        Self::from_db(Db::connect(url).await?).await
+    }
+
+    pub async fn from_db(db: Db) -> Result<Self> {
+        db.migrate().await?;
+        Ok(Self { db })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn records<E: Entity>(&self) -> Records<'_, E> {
+        Records::new(&self.db)
+    }
+}

@@ -1,0 +1,52 @@
+//! How a domain record maps to a table: its columns, references, unique keys, searchable text
+//! and who owns it. Rows and records meet through serde: a record serialises to a JSON object
+//! whose fields are the columns.
+
+use renouveau_domain::Invariants;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::db::ColumnKind;
+
+/// A column of an entity's table (besides the common ones: id, version, timestamps).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: ColumnKind,
+}
+
+/// How to find the organisations that own a record, who may change it.
+#[derive(Debug, Clone, Copy)]
+pub enum OwnerPath {
+    /// The record is an organisation: it owns itself.
+    SelfId,
+    /// A column of the record holds the owning organisation.
+    Column(&'static str),
+    /// A column of the record points to a parent row whose column holds the owner.
+    Parent {
+        column: &'static str,
+        table: &'static str,
+        owner_column: &'static str,
+    },
+}
+
+/// A domain record stored in a table of its own.
+pub trait Entity:
+    Serialize + DeserializeOwned + Invariants + Clone + Send + Sync + std::fmt::Debug + 'static
+{
+    const TABLE: &'static str;
+    const COLUMNS: &'static [Column];
+    /// Columns pointing to other tables' ids: checked before writing, to name the field at fault.
+    const REFERENCES: &'static [(&'static str, &'static str)];
+    /// Sets of columns unique among records that are not archived.
+    const UNIQUE: &'static [&'static [&'static str]];
+    /// Text columns searched by free-text queries.
+    const SEARCH: &'static [&'static str];
+    /// Owners who may write the record besides the programme administrators; empty when only
+    /// administrators may.
+    const OWNERS: &'static [OwnerPath];
+
+    fn column(name: &str) -> Option<&'static Column> {
+        Self::COLUMNS.iter().find(|c| c.name == name)
+    }
+}

@@ -1,0 +1,399 @@
+//! The service every entity gets: create, read, list, update, archive, restore and history.
+//! Each write checks the actor's rights, the record's invariants, its references and unique
+//! keys, then writes the change and its audit row in one transaction. Nothing is deleted.
+
+use std::marker::PhantomData;
+
+use renouveau_domain::{Actor, FieldError, FieldErrorKind};
+
+use crate::audit::{self, AuditAction, AuditEntry, Change};
+use crate::authz::{WriteAction, authorize};
+use crate::db::{Db, SqlValue, Tx, now};
+use crate::entity::Entity;
+use crate::error::{Result, StoreError};
+use crate::query::{ListQuery, Page};
+use crate::row::{Record, decode_record, entity_values, select_kinds, select_list};
+
+/// The service for records of `E`.
+#[derive(Debug)]
+pub struct Records<'a, E> {
+    db: &'a Db,
+    entity: PhantomData<E>,
+}
+
+impl<'a, E: Entity> Records<'a, E> {
+    pub fn new(db: &'a Db) -> Self {
+        Self {
+            db,
+            entity: PhantomData,
+        }
+    }
+
+    pub async fn create(&self, actor: &Actor, data: E) -> Result<Record<E>> {
+        let mut tx = self.db.write().await?;
+        let record = create_in(&mut tx, actor, data).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Reads a record, archived or not.
+    pub async fn get(&self, id: i64) -> Result<Record<E>> {
+        let mut tx = self.db.read().await?;
+        get_in(&mut tx, id).await
+    }
+
+    pub async fn list(&self, query: &ListQuery) -> Result<Page<E>> {
+        let mut tx = self.db.read().await?;
+        list_in(&mut tx, query).await
+    }
+
+    /// Replaces a record's values. `expected_version` is the version the caller read: if the
+    /// record changed since, the update is refused with [`StoreError::Conflict`].
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        data: E,
+    ) -> Result<Record<E>> {
+        let mut tx = self.db.write().await?;
+        let record = update_in(&mut tx, actor, id, expected_version, data).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    pub async fn archive(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+    ) -> Result<Record<E>> {
+        self.set_archived(actor, id, expected_version, true).await
+    }
+
+    pub async fn restore(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+    ) -> Result<Record<E>> {
+        self.set_archived(actor, id, expected_version, false).await
+    }
+
+    async fn set_archived(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        archived: bool,
+    ) -> Result<Record<E>> {
+        let mut tx = self.db.write().await?;
+        let record = set_archived_in(&mut tx, actor, id, expected_version, archived).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// The audit trail of one record, oldest first.
+    pub async fn history(&self, id: i64) -> Result<Vec<AuditEntry>> {
+        let mut tx = self.db.read().await?;
+        audit::history(&mut tx, E::TABLE, id).await
+    }
+}
+
+pub async fn get_in<E: Entity>(tx: &mut Tx, id: i64) -> Result<Record<E>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = $1",
+        select_list::<E>(),
+        E::TABLE
+    );
+    let row = tx
+        .fetch_optional(&sql, &[id.into()], &select_kinds::<E>())
+        .await?;
+    let row = row.ok_or(StoreError::NotFound {
+        table: E::TABLE,
+        id,
+    })?;
+    decode_record(&row)
+}
+
+pub async fn list_in<E: Entity>(tx: &mut Tx, query: &ListQuery) -> Result<Page<E>> {
+    let clause = query.where_clause::<E>()?;
+    let total = tx
+        .fetch_count(
+            &format!("SELECT COUNT(*) FROM {}{}", E::TABLE, clause.sql),
+            &clause.params,
+        )
+        .await?;
+    let sql = format!(
+        "SELECT {} FROM {}{}{}",
+        select_list::<E>(),
+        E::TABLE,
+        clause.sql,
+        query.order_and_page::<E>()?
+    );
+    let rows = tx
+        .fetch_all(&sql, &clause.params, &select_kinds::<E>())
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| decode_record(r))
+        .collect::<Result<Vec<_>>>()?;
+    let (page, per_page) = query.page_bounds();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, data: E) -> Result<Record<E>> {
+    data.check()?;
+    let values = entity_values(&data)?;
+    authorize::<E>(tx, actor, WriteAction::Create, None, &values).await?;
+    check_references::<E>(tx, &values, None).await?;
+    check_unique::<E>(tx, &values, None).await?;
+
+    let at = now();
+    let columns: Vec<&str> = E::COLUMNS.iter().map(|c| c.name).collect();
+    let placeholders: Vec<String> = (1..=columns.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}) RETURNING id",
+        E::TABLE,
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    let mut params = values;
+    params.push(at.into());
+    params.push(at.into());
+    let id = tx.fetch_count(&sql, &params).await?;
+
+    let record = get_in::<E>(tx, id).await?;
+    audit::write(tx, change(AuditAction::Create, actor, None, &record)?).await?;
+    Ok(record)
+}
+
+pub async fn update_in<E: Entity>(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    data: E,
+) -> Result<Record<E>> {
+    let before = get_in::<E>(tx, id).await?;
+    check_version(&before, expected_version)?;
+    data.check()?;
+    data.check_change(&before.data)?;
+    let old_values = entity_values(&before.data)?;
+    let values = entity_values(&data)?;
+    // Both the record as it is and as it would become must be the actor's to change.
+    authorize::<E>(tx, actor, WriteAction::Update, Some(id), &old_values).await?;
+    authorize::<E>(tx, actor, WriteAction::Update, Some(id), &values).await?;
+    check_references::<E>(tx, &values, Some(&old_values)).await?;
+    if before.archived_at.is_none() {
+        check_unique::<E>(tx, &values, Some(id)).await?;
+    }
+
+    let assignments: Vec<String> = E::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{} = ${}", c.name, i + 1))
+        .collect();
+    let n = E::COLUMNS.len();
+    let sql = format!(
+        "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${}",
+        E::TABLE,
+        assignments.join(", "),
+        n + 1,
+        n + 2,
+        n + 3
+    );
+    let mut params = values;
+    params.extend([
+        SqlValue::Timestamp(now()),
+        id.into(),
+        expected_version.into(),
+    ]);
+    guard_written(tx.execute(&sql, &params).await?, &before, expected_version)?;
+
+    let after = get_in::<E>(tx, id).await?;
+    audit::write(
+        tx,
+        change(AuditAction::Update, actor, Some(&before), &after)?,
+    )
+    .await?;
+    Ok(after)
+}
+
+pub async fn set_archived_in<E: Entity>(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    expected_version: i64,
+    archived: bool,
+) -> Result<Record<E>> {
+    let before = get_in::<E>(tx, id).await?;
+    check_version(&before, expected_version)?;
+    let values = entity_values(&before.data)?;
+    let action = if archived {
+        WriteAction::Archive
+    } else {
+        WriteAction::Restore
+    };
+    authorize::<E>(tx, actor, action, Some(id), &values).await?;
+    if before.is_archived() == archived {
+        return Ok(before);
+    }
+    if !archived {
+        // A record archived long ago may clash with one created since.
+        check_unique::<E>(tx, &values, Some(id)).await?;
+    }
+    let at = now();
+    let archived_at: SqlValue = if archived {
+        at.into()
+    } else {
+        SqlValue::Null(crate::db::ColumnKind::Timestamp)
+    };
+    let sql = format!(
+        "UPDATE {} SET archived_at = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+        E::TABLE
+    );
+    let written = tx
+        .execute(
+            &sql,
+            &[archived_at, at.into(), id.into(), expected_version.into()],
+        )
+        .await?;
+    guard_written(written, &before, expected_version)?;
+
+    let after = get_in::<E>(tx, id).await?;
+    let action = if archived {
+        AuditAction::Archive
+    } else {
+        AuditAction::Restore
+    };
+    audit::write(tx, change(action, actor, Some(&before), &after)?).await?;
+    Ok(after)
+}
+
+fn check_version<E: Entity>(record: &Record<E>, expected: i64) -> Result<()> {
+    if record.version == expected {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            table: E::TABLE,
+            id: record.id,
+            expected,
+            actual: record.version,
+        })
+    }
+}
+
+/// A guarded update that touched no row lost a race with another writer.
+fn guard_written<E: Entity>(rows: u64, before: &Record<E>, expected: i64) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            table: E::TABLE,
+            id: before.id,
+            expected,
+            actual: expected + 1,
+        })
+    }
+}
+
+fn change<'a, E: Entity>(
+    action: AuditAction,
+    actor: &'a Actor,
+    before: Option<&Record<E>>,
+    after: &Record<E>,
+) -> Result<Change<'a>> {
+    let to_json = |r: &Record<E>| {
+        serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
+            table: E::TABLE,
+            id: r.id,
+            reason: e.to_string(),
+        })
+    };
+    Ok(Change {
+        action,
+        entity: E::TABLE,
+        record_id: after.id,
+        record_version: after.version,
+        at: after.updated_at,
+        before: before.map(to_json).transpose()?,
+        after: to_json(after)?,
+        actor,
+    })
+}
+
+fn value_at<'v, E: Entity>(values: &'v [SqlValue], column: &str) -> Option<&'v SqlValue> {
+    E::COLUMNS
+        .iter()
+        .position(|c| c.name == column)
+        .and_then(|i| values.get(i))
+}
+
+/// Each reference must point to a live record; on update only changed references are checked,
+/// so that a record pointing to something archived since can still be edited.
+async fn check_references<E: Entity>(
+    tx: &mut Tx,
+    values: &[SqlValue],
+    old: Option<&[SqlValue]>,
+) -> Result<()> {
+    for (column, table) in E::REFERENCES {
+        let Some(target) = value_at::<E>(values, column).and_then(SqlValue::as_i64) else {
+            continue;
+        };
+        if old
+            .and_then(|o| value_at::<E>(o, column))
+            .and_then(SqlValue::as_i64)
+            == Some(target)
+        {
+            continue;
+        }
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE id = $1 AND archived_at IS NULL");
+        if tx.fetch_count(&sql, &[target.into()]).await? == 0 {
+            return Err(FieldError::new(
+                *column,
+                FieldErrorKind::UnknownReference { table, id: target },
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+async fn check_unique<E: Entity>(tx: &mut Tx, values: &[SqlValue], id: Option<i64>) -> Result<()> {
+    for key in E::UNIQUE {
+        let key_values: Vec<&SqlValue> = key
+            .iter()
+            .filter_map(|c| value_at::<E>(values, c))
+            .collect();
+        if key_values.iter().any(|v| matches!(v, SqlValue::Null(_))) {
+            continue;
+        }
+        let mut params: Vec<SqlValue> = key_values.into_iter().cloned().collect();
+        let mut conditions: Vec<String> = key
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        conditions.push("archived_at IS NULL".into());
+        if let Some(id) = id {
+            params.push(id.into());
+            conditions.push(format!("id <> ${}", params.len()));
+        }
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {}",
+            E::TABLE,
+            conditions.join(" AND ")
+        );
+        if tx.fetch_count(&sql, &params).await? > 0 {
+            let field = key.last().copied().unwrap_or("id");
+            return Err(FieldError::new(field, FieldErrorKind::Duplicate).into());
+        }
+    }
+    Ok(())
+}
