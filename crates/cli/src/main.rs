@@ -1,1 +1,41 @@
-fn main() {}
+//! `renouveau`: the command line of the programme's steering and monitoring system.
+
+mod args;
+mod commands;
+mod failure;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(cli.verbose);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => return failure::report(&e.into()),
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            Command::Migrate => commands::migrate::run(&cli.database).await,
+            Command::Check => commands::check::run(&cli.database).await,
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(e) => failure::report(&e),
+    }
+}
+
+/// Logs go to standard error, in English; `RUST_LOG` overrides the level.
+fn init_logs(verbose: bool) {
+    let default = if verbose { "info" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -25,7 +25,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn all_digits(s: &str, len: usize) -> bool {

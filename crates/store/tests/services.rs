@@ -1,5 +1,6 @@
 //! Service tests, run on the backend `RENOUVEAU_TEST_BACKEND` names (SQLite by default; `.ci/run`
 //! runs them again on PostgreSQL). Each test gets a fresh database.
+#![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
 use renouveau_domain::*;
