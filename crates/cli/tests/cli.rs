@@ -24,15 +24,27 @@ async fn migrate_twice_then_check() {
 
     let first = renouveau(&db.url, &["migrate"]);
     assert!(first.status.success(), "{first:?}");
-    assert!(stdout(&first).contains("migration(s) appliquée(s)"), "{}", stdout(&first));
+    assert!(
+        stdout(&first).contains("migration(s) appliquée(s)"),
+        "{}",
+        stdout(&first)
+    );
 
     let second = renouveau(&db.url, &["--database", &db.url, "migrate"]);
     assert!(second.status.success(), "{second:?}");
-    assert!(stdout(&second).contains("rien à faire"), "{}", stdout(&second));
+    assert!(
+        stdout(&second).contains("rien à faire"),
+        "{}",
+        stdout(&second)
+    );
 
     let check = renouveau(&db.url, &["check"]);
     assert!(check.status.success(), "{check:?}");
-    assert!(stdout(&check).starts_with("Base saine"), "{}", stdout(&check));
+    assert!(
+        stdout(&check).starts_with("Base saine"),
+        "{}",
+        stdout(&check)
+    );
 }
 
 #[tokio::test]
@@ -40,7 +52,11 @@ async fn check_fails_on_a_database_never_migrated() {
     let db = TestDb::unmigrated(backend()).await;
     let check = renouveau(&db.url, &["check"]);
     assert!(!check.status.success());
-    assert!(stdout(&check).contains("lancez « renouveau migrate »"), "{}", stdout(&check));
+    assert!(
+        stdout(&check).contains("lancez « renouveau migrate »"),
+        "{}",
+        stdout(&check)
+    );
 }
 
 #[test]
@@ -48,5 +64,8 @@ fn an_unknown_database_url_is_explained_in_french() {
     let out = renouveau("mysql://somewhere/db", &["migrate"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Adresse de base de données non reconnue"), "{stderr}");
+    assert!(
+        stderr.contains("Adresse de base de données non reconnue"),
+        "{stderr}"
+    );
 }

@@ -6,7 +6,9 @@ use anyhow::Context;
 use renouveau_store::{Db, check};
 
 pub async fn run(url: &str) -> anyhow::Result<ExitCode> {
-    let db = Db::connect(url).await.context("connecting to the database")?;
+    let db = Db::connect(url)
+        .await
+        .context("connecting to the database")?;
     let report = check::run(&db).await.context("checking the database")?;
     db.close().await;
     if report.is_sound() {

@@ -6,7 +6,9 @@ use anyhow::Context;
 use renouveau_store::Db;
 
 pub async fn run(url: &str) -> anyhow::Result<ExitCode> {
-    let db = Db::connect(url).await.context("connecting to the database")?;
+    let db = Db::connect(url)
+        .await
+        .context("connecting to the database")?;
     let applied = db.migrate().await.context("applying migrations")?;
     let total = db.applied_migrations().await?;
     db.close().await;
