@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, TokenCommand, UserCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -21,6 +21,25 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Migrate => commands::migrate::run(&cli.database).await,
             Command::Check => commands::check::run(&cli.database).await,
+            Command::Serve { listen } => commands::serve::run(&cli.database, listen).await,
+            Command::User(UserCommand::Add {
+                email,
+                org,
+                role,
+                password,
+            }) => {
+                commands::accounts::add_user(
+                    &cli.database,
+                    &email,
+                    &org,
+                    &role,
+                    password.as_deref(),
+                )
+                .await
+            }
+            Command::Token(TokenCommand::Create { email }) => {
+                commands::accounts::create_token(&cli.database, &email).await
+            }
         }
     });
     match outcome {

@@ -97,3 +97,17 @@ pub async fn owners<E: Entity>(
     }
     Ok(found)
 }
+
+/// Checks that `actor` is a programme administrator, for writes outside the programme's records
+/// (accounts, imports).
+pub fn authorize_admin(actor: &Actor, action: WriteAction, table: &'static str) -> Result<()> {
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden {
+            actor: actor.label.clone(),
+            action: action.verb(),
+            table,
+        })
+    }
+}

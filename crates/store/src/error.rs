@@ -86,6 +86,7 @@ pub fn table_label_fr(table: &str) -> &'static str {
         "convention" => "Convention",
         "convention_node" => "Axe, objectif ou action",
         "node_lead" => "Chef de file",
+        "app_user" => "Utilisateur",
         "convention_signatory" => "Signataire",
         "governance_body" => "Instance",
         "deliberation" => "Délibération",

@@ -3,6 +3,7 @@
 //! through those services, which check rights and invariants and write the audit trail in the
 //! same transaction.
 
+pub mod accounts;
 pub mod audit;
 pub mod authz;
 pub mod check;

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
+pub mod accounts;
 pub mod check;
 pub mod migrate;
+pub mod serve;

@@ -1,0 +1,154 @@
+//! The handlers every entity shares. Reads are public; writes need a signed-in user, whose
+//! rights the store checks. A write authenticated by a session cookie must also carry the
+//! session's CSRF token in `X-CSRF-Token`.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, OriginalUri, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use renouveau_domain::Actor;
+use renouveau_store::{Entity, Page, Record};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::list_params::list_query;
+use crate::auth::Viewer;
+use crate::auth::secret::same_secret;
+use crate::error::WebError;
+use crate::state::AppState;
+
+type Params = Query<Vec<(String, String)>>;
+
+pub async fn list<E: Entity>(
+    State(state): State<AppState>,
+    Query(params): Params,
+) -> Result<Json<Page<E>>, WebError> {
+    let query = list_query::<E>(&params)?;
+    Ok(Json(state.store.records::<E>().list(&query).await?))
+}
+
+pub async fn list_children<E: Entity>(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(params): Params,
+    column: &'static str,
+) -> Result<Json<Page<E>>, WebError> {
+    let query = list_query::<E>(&params)?.eq(column, id);
+    Ok(Json(state.store.records::<E>().list(&query).await?))
+}
+
+pub async fn fetch<E: Entity>(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Record<E>>, WebError> {
+    Ok(Json(state.store.records::<E>().get(id).await?))
+}
+
+pub async fn create<E: Entity>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+    ApiJson(data): ApiJson<E>,
+) -> Result<impl IntoResponse, WebError> {
+    let actor = writer(&viewer, &headers)?;
+    let record = state.store.records::<E>().create(&actor, data).await?;
+    let location = format!("{}/{}", uri.path().trim_end_matches('/'), record.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(record),
+    ))
+}
+
+/// An update: the new values and the version they were read at.
+#[derive(Debug, Deserialize)]
+pub struct Versioned<E> {
+    pub version: i64,
+    #[serde(flatten)]
+    pub data: E,
+}
+
+pub async fn update<E: Entity>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<Versioned<E>>,
+) -> Result<Json<Record<E>>, WebError> {
+    let actor = writer(&viewer, &headers)?;
+    let records = state.store.records::<E>();
+    Ok(Json(
+        records.update(&actor, id, body.version, body.data).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VersionOnly {
+    pub version: i64,
+}
+
+pub async fn archive<E: Entity>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<VersionOnly>,
+) -> Result<Json<Record<E>>, WebError> {
+    let actor = writer(&viewer, &headers)?;
+    let records = state.store.records::<E>();
+    Ok(Json(records.archive(&actor, id, body.version).await?))
+}
+
+pub async fn restore<E: Entity>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<VersionOnly>,
+) -> Result<Json<Record<E>>, WebError> {
+    let actor = writer(&viewer, &headers)?;
+    let records = state.store.records::<E>();
+    Ok(Json(records.restore(&actor, id, body.version).await?))
+}
+
+/// The actor of an API write: signed in, and for browser sessions, echoing the CSRF token.
+fn writer(viewer: &Viewer, headers: &HeaderMap) -> Result<Actor, WebError> {
+    let actor = viewer.actor()?;
+    if let Some(expected) = &viewer.csrf {
+        let sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !same_secret(sent, expected) {
+            return Err(WebError::Csrf);
+        }
+    }
+    Ok(actor)
+}
+
+/// A JSON body whose errors are answered as problems, in French.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_problem(&rejection)),
+        }
+    }
+}
+
+fn json_problem(rejection: &JsonRejection) -> WebError {
+    let detail = match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "le corps doit être du JSON (Content-Type: application/json)".to_string()
+        }
+        other => other.body_text(),
+    };
+    WebError::bad_request("body", format!("Requête invalide : {detail}"))
+}

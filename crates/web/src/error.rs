@@ -1,0 +1,126 @@
+//! Errors a request can end with. The API answers `application/problem+json` (RFC 9457); pages
+//! answer an HTML page (see `pages::layout`). Messages are French; logs are English.
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use renouveau_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("bad request on {field}: {message_fr}")]
+    BadRequest { field: String, message_fr: String },
+    #[error("not found")]
+    NotFound,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("template rendering failed: {0}")]
+    Render(#[from] askama::Error),
+}
+
+impl WebError {
+    pub fn bad_request(field: &str, message_fr: impl Into<String>) -> Self {
+        Self::BadRequest {
+            field: field.to_string(),
+            message_fr: message_fr.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Store(e) => match e {
+                StoreError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+                StoreError::Conflict { .. } => StatusCode::CONFLICT,
+                StoreError::Forbidden { .. } => StatusCode::FORBIDDEN,
+                StoreError::Database(
+                    sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
+                ) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The sentence shown to the person.
+    pub fn message_fr(&self) -> String {
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            return "La base de données est momentanément injoignable ; réessayez dans un instant."
+                .into();
+        }
+        match self {
+            Self::Store(e) => e.message_fr(),
+            Self::Unauthenticated => "Connectez-vous pour faire cette modification.".into(),
+            Self::BadRequest { message_fr, .. } => message_fr.clone(),
+            Self::NotFound => "Cette page n'existe pas.".into(),
+            Self::Csrf => {
+                "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez."
+                    .into()
+            }
+            Self::Render(_) => "La page n'a pas pu être affichée.".into(),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Store(e) => e.field(),
+            Self::BadRequest { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub fn log(&self) {
+        if self.status().is_server_error() {
+            tracing::error!("{self}");
+        } else {
+            tracing::debug!("{self}");
+        }
+    }
+}
+
+/// The body of an `application/problem+json` answer.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let problem = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: self.message_fr(),
+            field: self.field().map(str::to_string),
+        };
+        let mut response = (status, Json(problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}

@@ -1,0 +1,124 @@
+//! Signing in and out. A new session is opened at each sign-in (the old one, if any, is closed),
+//! so that a session identifier planted before sign-in is worthless after it.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use renouveau_store::accounts;
+use serde::Deserialize;
+
+use super::layout::{Page, PageError, render};
+use crate::auth::secret::{hash_token, same_secret};
+use crate::auth::{self, SESSION_COOKIE, Viewer, password};
+use crate::error::WebError;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    error: Option<String>,
+    email: String,
+    next: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Next {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn form(
+    viewer: Viewer,
+    Query(next): Query<Next>,
+) -> Result<impl IntoResponse, PageError> {
+    render(&LoginPage {
+        page: Page::new(&viewer, "", "Connexion").crumb("", "Connexion"),
+        error: None,
+        email: String::new(),
+        next: safe_next(&next.next).to_string(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<Credentials>,
+) -> Result<Response, PageError> {
+    let user = accounts::user_by_email(state.store.db(), &form.email).await?;
+    let verified = user.filter(|u| {
+        !u.disabled
+            && u.password_hash
+                .as_deref()
+                .is_some_and(|stored| password::verify(&form.password, stored))
+    });
+    let Some(user) = verified else {
+        tracing::info!("failed sign-in");
+        let page = LoginPage {
+            page: Page::new(&viewer, "", "Connexion").crumb("", "Connexion"),
+            error: Some("Adresse électronique ou mot de passe incorrect.".into()),
+            email: form.email,
+            next: safe_next(&form.next).to_string(),
+        };
+        let html = render(&page)?;
+        return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
+    };
+    if let Some(old) = jar.get(SESSION_COOKIE) {
+        accounts::close_session(state.store.db(), &hash_token(old.value())).await?;
+    }
+    let token = auth::open_session(&state.store, &user).await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies)
+        .build();
+    tracing::info!(user = user.id, "signed in");
+    Ok((jar.add(cookie), Redirect::to(safe_next(&form.next))).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignOut {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    jar: CookieJar,
+    Form(form): Form<SignOut>,
+) -> Result<Response, PageError> {
+    let Some(expected) = viewer.csrf.as_deref() else {
+        return Ok(Redirect::to("/").into_response());
+    };
+    if !same_secret(&form.csrf, expected) {
+        return Err(WebError::Csrf.into());
+    }
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        accounts::close_session(state.store.db(), &hash_token(cookie.value())).await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
+    Ok((jar, Redirect::to("/")).into_response())
+}
+
+/// Only paths of this site are followed after sign-in.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
