@@ -1,0 +1,434 @@
+//! The web application over HTTP (in process), on the backend the test run asks for.
+#![allow(clippy::unwrap_used)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use renouveau_domain::{Actor, Organisation, OrganisationKind, OrganisationRole, Role, RoleSet};
+use renouveau_store::accounts;
+use renouveau_store::testing::TestDb;
+use renouveau_web::{AppState, auth};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// The application on a fresh database with two partners, a user per role and an operation
+/// owned by the first partner.
+struct App {
+    db: TestDb,
+    router: Router,
+    admin: String,
+    editor_lens: String,
+    editor_douai: String,
+    reader_lens: String,
+    lens: i64,
+    operation: Value,
+}
+
+async fn partner(db: &TestDb, name: &str, short: &str, siren: &str) -> i64 {
+    db.records::<Organisation>()
+        .create(
+            &Actor::system("test"),
+            Organisation {
+                name: name.into(),
+                short_name: Some(short.into()),
+                kind: OrganisationKind::Epci,
+                siren: Some(siren.parse().unwrap()),
+                siret: None,
+                roles: RoleSet::new([OrganisationRole::Signatory, OrganisationRole::Funder]),
+            },
+        )
+        .await
+        .unwrap()
+        .id
+}
+
+async fn token(db: &TestDb, email: &str, organisation: i64, role: Role) -> String {
+    let user = accounts::create_user(
+        db.db(),
+        &Actor::system("test"),
+        email,
+        organisation,
+        role,
+        Some(&auth::password::hash("mot de passe de test").unwrap()),
+    )
+    .await
+    .unwrap();
+    auth::create_api_token(&db.store, &user).await.unwrap()
+}
+
+impl App {
+    async fn new() -> Self {
+        let db = TestDb::new().await;
+        let lens = partner(&db, "CA de Lens-Liévin", "CALL", "246200364").await;
+        let douai = partner(&db, "Douaisis Agglo", "DA", "200044618").await;
+        let admin = token(&db, "admin@exemple.fr", lens, Role::Admin).await;
+        let editor_lens = token(&db, "editeur@lens.fr", lens, Role::Editor).await;
+        let editor_douai = token(&db, "editeur@douai.fr", douai, Role::Editor).await;
+        let reader_lens = token(&db, "lecteur@lens.fr", lens, Role::Reader).await;
+        let router = renouveau_web::router(AppState::new(db.store.clone()));
+        let mut app = Self {
+            db,
+            router,
+            admin,
+            editor_lens,
+            editor_douai,
+            reader_lens,
+            lens,
+            operation: Value::Null,
+        };
+        let programme = app
+            .send(
+                Method::POST,
+                "/api/v1/programmes",
+                Some(&app.admin.clone()),
+                Some(json!({"code": "erbm", "name": "ERBM", "description": null,
+                    "start_on": "2017-03-07", "end_on": "2027-12-31"})),
+            )
+            .await;
+        assert_eq!(programme.status, StatusCode::CREATED, "{}", programme.body);
+        let programme_id = programme.json()["id"].as_i64().unwrap();
+        let operation = app
+            .send(
+                Method::POST,
+                "/api/v1/operations",
+                Some(&app.admin.clone()),
+                Some(operation_json(
+                    programme_id,
+                    lens,
+                    "École Jules Elby",
+                    "study",
+                )),
+            )
+            .await;
+        assert_eq!(operation.status, StatusCode::CREATED, "{}", operation.body);
+        app.operation = operation.json();
+        app
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(Method::GET, path, None, None).await
+    }
+
+    fn operation_id(&self) -> i64 {
+        self.operation["id"].as_i64().unwrap()
+    }
+}
+
+fn operation_json(programme: i64, owner: i64, title: &str, status: &str) -> Value {
+    json!({
+        "programme_id": programme, "title": title, "description": null,
+        "kind": "public_facility", "owner_id": owner, "territory_id": null,
+        "status": status, "cost_ht": 100_000_000, "cost_ttc": 120_000_000,
+        "start_on": "2024-01-01", "end_on": "2026-12-31"
+    })
+}
+
+#[tokio::test]
+async fn every_api_list_and_record_route_answers() {
+    let app = App::new().await;
+    let mut routes = 0;
+    macro_rules! check_list {
+        ($ty:ty, $path:literal, $label:literal) => {
+            let answer = app.get(concat!("/api/v1/", $path)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{}: {}", $path, answer.body);
+            let page = answer.json();
+            assert!(
+                page["items"].is_array() && page["total"].is_i64(),
+                "{}",
+                $path
+            );
+            routes += 1;
+        };
+    }
+    renouveau_web::api_entities!(check_list);
+    macro_rules! check_children {
+        ($parent:literal, $children:literal, $ty:ty, $column:literal) => {
+            let path = format!("/api/v1/{}/1/{}", $parent, $children);
+            let answer = app.get(&path).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+            routes += 1;
+        };
+    }
+    renouveau_web::api_children!(check_children);
+    assert!(routes >= 30, "{routes} routes checked");
+
+    let one = app
+        .get(&format!("/api/v1/operations/{}", app.operation_id()))
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.json()["title"], "École Jules Elby");
+    let missing = app.get("/api/v1/operations/999999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn lists_filter_and_paginate() {
+    let app = App::new().await;
+    let programme = app.operation["programme_id"].as_i64().unwrap();
+    for i in 0..7 {
+        let status = if i % 2 == 0 { "works" } else { "study" };
+        let created = app
+            .send(
+                Method::POST,
+                "/api/v1/operations",
+                Some(&app.admin),
+                Some(operation_json(
+                    programme,
+                    app.lens,
+                    &format!("Cité {i}"),
+                    status,
+                )),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    }
+    let works = app.get("/api/v1/operations?status=works").await.json();
+    assert_eq!(works["total"], 4);
+    assert!(
+        works["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "works")
+    );
+
+    let page = app
+        .get("/api/v1/operations?sort=title&per_page=3&page=2")
+        .await
+        .json();
+    assert_eq!(page["total"], 8);
+    let titles: Vec<_> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["Cité 3", "Cité 4", "Cité 5"]);
+
+    let found = app.get("/api/v1/operations?q=elby").await.json();
+    assert_eq!(found["total"], 1);
+
+    let signatories = app.get("/api/v1/organisations?role=signatory").await.json();
+    assert_eq!(signatories["total"], 2);
+    let none = app.get("/api/v1/organisations?role=landlord").await.json();
+    assert_eq!(none["total"], 0);
+
+    let unknown = app.get("/api/v1/operations?colour=blue").await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.json()["field"], "colour");
+    let bad_page = app.get("/api/v1/operations?page=zero").await;
+    assert_eq!(bad_page.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn writes_need_the_right_user() {
+    let app = App::new().await;
+    let id = app.operation_id();
+    let path = format!("/api/v1/operations/{id}");
+    let mut change = app.operation.clone();
+    change["title"] = json!("École Jules Elby (rénovée)");
+
+    let anonymous = app
+        .send(Method::PUT, &path, None, Some(change.clone()))
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    let bogus = app
+        .send(Method::PUT, &path, Some("rnv_bogus"), Some(change.clone()))
+        .await;
+    assert_eq!(bogus.status, StatusCode::UNAUTHORIZED);
+    let other_partner = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&app.editor_douai),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(
+        other_partner.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        other_partner.body
+    );
+    let reader = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&app.reader_lens),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(reader.status, StatusCode::FORBIDDEN);
+
+    let owner = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&app.editor_lens),
+            Some(change.clone()),
+        )
+        .await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.body);
+    assert_eq!(owner.json()["version"], 2);
+
+    let stale = app
+        .send(Method::PUT, &path, Some(&app.editor_lens), Some(change))
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(
+        stale.headers[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+
+    let mut invalid = owner.json();
+    invalid["cost_ht"] = json!(-5);
+    let refused = app
+        .send(Method::PUT, &path, Some(&app.editor_lens), Some(invalid))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+
+    let mut backwards = owner.json();
+    backwards["start_on"] = json!("2030-01-01");
+    let refused = app
+        .send(Method::PUT, &path, Some(&app.editor_lens), Some(backwards))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.json()["field"], "end_on");
+
+    let archived = app
+        .send(
+            Method::POST,
+            &format!("{path}/archive"),
+            Some(&app.editor_lens),
+            Some(json!({"version": 2})),
+        )
+        .await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
+    assert_eq!(app.get("/api/v1/operations").await.json()["total"], 0);
+    let _ = &app.db;
+}
+
+#[tokio::test]
+async fn pages_answer_in_french_with_security_headers() {
+    let app = App::new().await;
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<html lang=\"fr\">"));
+    let csp = home.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(home.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+
+    let missing = app.get("/nulle-part").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Page introuvable"));
+    assert_eq!(app.get("/connexion").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_protected_session_cookie() {
+    let app = App::new().await;
+    let sign_in = |password: &'static str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/connexion")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=editeur%40lens.fr&password={}&next=%2Foperations",
+                password.replace(' ', "+")
+            )))
+            .unwrap()
+    };
+    let refused = app
+        .router
+        .clone()
+        .oneshot(sign_in("mauvais mot de passe"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.headers().get(header::SET_COOKIE).is_none());
+
+    let accepted = app
+        .router
+        .clone()
+        .oneshot(sign_in("mot de passe de test"))
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(accepted.headers()[header::LOCATION], "/operations");
+    let cookie = accepted.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    // A cookie-authenticated API write without the CSRF token is refused.
+    let session = cookie.split(';').next().unwrap().to_string();
+    let path = format!("/api/v1/operations/{}", app.operation_id());
+    let request = Request::builder()
+        .method(Method::PUT)
+        .uri(&path)
+        .header(header::COOKIE, &session)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(app.operation.to_string()))
+        .unwrap();
+    let answer = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+}
