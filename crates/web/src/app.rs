@@ -63,7 +63,7 @@ pub async fn serve(
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
     let answer = match state.store.db().read().await {
-        Ok(mut tx) => tx.fetch_count("SELECT 1", &[]).await,
+        Ok(mut tx) => tx.fetch_count("SELECT CAST(1 AS BIGINT)", &[]).await,
         Err(e) => Err(e),
     };
     match answer {

@@ -432,3 +432,20 @@ async fn signing_in_sets_a_protected_session_cookie() {
     let answer = app.router.clone().oneshot(request).await.unwrap();
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_openapi_document_matches_its_snapshot() {
+    let app = App::new().await;
+    let answer = app.get("/api/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let document = answer.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.contains_key("/api/v1/operations/{id}/financing"));
+    assert!(paths.contains_key("/api/v1/territories"));
+    // Nullability comes from the database: a nullable column accepts null, a required one not.
+    let operation = &document["components"]["schemas"]["Operation"]["properties"];
+    assert_eq!(operation["title"]["type"], "string");
+    assert_eq!(operation["description"]["type"], json!(["string", "null"]));
+    insta::assert_json_snapshot!("openapi", document);
+}
