@@ -77,8 +77,9 @@ pub struct Operation {
     pub title: String,
     pub description: Option<String>,
     pub kind: OperationKind,
-    /// The maître d'ouvrage.
-    pub owner_id: i64,
+    /// The maître d'ouvrage; `None` when no source names it, and then only administrators
+    /// may change the operation.
+    pub owner_id: Option<i64>,
     pub territory_id: Option<i64>,
     pub status: OperationStatus,
     pub cost_ht: Option<Amount>,

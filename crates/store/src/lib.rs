@@ -14,6 +14,7 @@ pub mod query;
 pub mod records;
 pub mod row;
 pub mod schema;
+pub mod summaries;
 mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;

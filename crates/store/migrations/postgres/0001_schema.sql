@@ -209,7 +209,7 @@ CREATE TABLE operation (
     title TEXT NOT NULL,
     description TEXT,
     kind TEXT NOT NULL,
-    owner_id BIGINT NOT NULL REFERENCES organisation (id),
+    owner_id BIGINT REFERENCES organisation (id),
     territory_id BIGINT REFERENCES territory (id),
     status TEXT NOT NULL,
     cost_ht BIGINT CHECK (cost_ht >= 0),

@@ -209,7 +209,7 @@ CREATE TABLE operation (
     title TEXT NOT NULL,
     description TEXT,
     kind TEXT NOT NULL,
-    owner_id INTEGER NOT NULL REFERENCES organisation (id),
+    owner_id INTEGER REFERENCES organisation (id),
     territory_id INTEGER REFERENCES territory (id),
     status TEXT NOT NULL,
     cost_ht INTEGER CHECK (cost_ht >= 0),

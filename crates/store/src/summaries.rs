@@ -1,0 +1,195 @@
+//! Figures made of many records, for dashboards and reports: money by funder and state,
+//! operations by status and by axis. Computed by the database on live (not archived) records;
+//! each row keeps the ids a page needs to link a figure to what it is made of.
+
+use serde::Serialize;
+
+use crate::db::{ColumnKind, Db, SqlValue};
+use crate::error::Result;
+
+/// The money one funder has on the programme's operations, in cents, by state of the lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunderMoney {
+    pub funder_id: i64,
+    pub funder: String,
+    pub lines: i64,
+    pub requested: i64,
+    pub granted: i64,
+    pub committed: i64,
+    pub paid: i64,
+}
+
+pub async fn money_by_funder(db: &Db) -> Result<Vec<FunderMoney>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            "SELECT f.funder_id, o.name, COUNT(*), \
+               CAST(COALESCE(SUM(f.requested), 0) AS BIGINT), CAST(COALESCE(SUM(f.granted), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(f.committed), 0) AS BIGINT), CAST(COALESCE(SUM(f.paid), 0) AS BIGINT) \
+             FROM financing_line f \
+             JOIN organisation o ON o.id = f.funder_id \
+             JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
+             WHERE f.archived_at IS NULL \
+             GROUP BY f.funder_id, o.name \
+             ORDER BY 5 DESC, 2",
+            &[],
+            &[
+                ColumnKind::Int,
+                ColumnKind::Text,
+                ColumnKind::Int,
+                ColumnKind::Int,
+                ColumnKind::Int,
+                ColumnKind::Int,
+                ColumnKind::Int,
+            ],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
+            FunderMoney {
+                funder_id: int(0),
+                funder: r
+                    .get(1)
+                    .and_then(SqlValue::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                lines: int(2),
+                requested: int(3),
+                granted: int(4),
+                committed: int(5),
+                paid: int(6),
+            }
+        })
+        .collect())
+}
+
+/// How many live operations have each status code.
+pub async fn operations_by_status(db: &Db) -> Result<Vec<(String, i64)>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            "SELECT status, COUNT(*) FROM operation WHERE archived_at IS NULL \
+             GROUP BY status ORDER BY status",
+            &[],
+            &[ColumnKind::Text, ColumnKind::Int],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.first()
+                    .and_then(SqlValue::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                r.get(1).and_then(SqlValue::as_i64).unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+/// The operations linked to each node of a convention's tree, counting an operation once per
+/// node even when it is linked to several of the node's descendants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeOperations {
+    pub node_id: i64,
+    pub operations: i64,
+    /// Sum of the operations' costs excluding VAT, where given, in cents.
+    pub cost_ht: i64,
+    /// Sum of granted amounts on the operations' financing lines, in cents.
+    pub granted: i64,
+}
+
+/// For every node of `convention_id` that has operations under it.
+pub async fn operations_by_node(db: &Db, convention_id: i64) -> Result<Vec<NodeOperations>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            "WITH RECURSIVE under (ancestor_id, node_id) AS ( \
+               SELECT id, id FROM convention_node WHERE convention_id = $1 AND archived_at IS NULL \
+               UNION ALL \
+               SELECT under.ancestor_id, child.id FROM convention_node child \
+               JOIN under ON child.parent_id = under.node_id WHERE child.archived_at IS NULL \
+             ), linked AS ( \
+               SELECT DISTINCT under.ancestor_id, oa.operation_id FROM under \
+               JOIN operation_action oa ON oa.node_id = under.node_id AND oa.archived_at IS NULL \
+               JOIN operation op ON op.id = oa.operation_id AND op.archived_at IS NULL \
+             ) \
+             SELECT linked.ancestor_id, COUNT(*), \
+               CAST(COALESCE(SUM(op.cost_ht), 0) AS BIGINT), \
+               CAST(COALESCE(SUM((SELECT SUM(f.granted) FROM financing_line f \
+                   WHERE f.operation_id = op.id AND f.archived_at IS NULL)), 0) AS BIGINT) \
+             FROM linked JOIN operation op ON op.id = linked.operation_id \
+             GROUP BY linked.ancestor_id",
+            &[convention_id.into()],
+            &[
+                ColumnKind::Int,
+                ColumnKind::Int,
+                ColumnKind::Int,
+                ColumnKind::Int,
+            ],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
+            NodeOperations {
+                node_id: int(0),
+                operations: int(1),
+                cost_ht: int(2),
+                granted: int(3),
+            }
+        })
+        .collect())
+}
+
+/// The ids of a territory and of every territory under it (an EPCI, its communes and cités).
+pub async fn territory_and_descendants(db: &Db, territory_id: i64) -> Result<Vec<i64>> {
+    ids(
+        db,
+        "WITH RECURSIVE tree (id) AS ( \
+           SELECT id FROM territory WHERE id = $1 \
+           UNION ALL SELECT t.id FROM territory t JOIN tree ON t.parent_id = tree.id \
+         ) SELECT id FROM tree",
+        territory_id,
+    )
+    .await
+}
+
+/// The ids of the operations linked to a convention node or to any node under it.
+pub async fn operations_under_node(db: &Db, node_id: i64) -> Result<Vec<i64>> {
+    ids(
+        db,
+        "WITH RECURSIVE tree (id) AS ( \
+           SELECT id FROM convention_node WHERE id = $1 \
+           UNION ALL SELECT n.id FROM convention_node n JOIN tree ON n.parent_id = tree.id \
+         ) SELECT DISTINCT oa.operation_id FROM operation_action oa JOIN tree ON tree.id = oa.node_id \
+           WHERE oa.archived_at IS NULL",
+        node_id,
+    )
+    .await
+}
+
+/// The ids of the operations an organisation funds through a live financing line.
+pub async fn operations_funded_by(db: &Db, organisation_id: i64) -> Result<Vec<i64>> {
+    ids(
+        db,
+        "SELECT DISTINCT operation_id FROM financing_line WHERE funder_id = $1 AND archived_at IS NULL",
+        organisation_id,
+    )
+    .await
+}
+
+async fn ids(db: &Db, sql: &str, param: i64) -> Result<Vec<i64>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(sql, &[param.into()], &[ColumnKind::Int])
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| r.first().and_then(SqlValue::as_i64))
+        .collect())
+}

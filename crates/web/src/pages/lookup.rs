@@ -1,0 +1,105 @@
+//! Small helpers pages share: fetching the records a page names by id, and French formats.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use renouveau_domain::{Amount, money::group_thousands};
+use renouveau_store::query::MAX_PER_PAGE;
+use renouveau_store::{Entity, FilterOp, ListQuery, Record, Store};
+
+use crate::error::WebError;
+
+/// The records of `E` with these ids (archived ones included, so that old links still name
+/// something).
+pub async fn by_ids<E: Entity>(
+    store: &Store,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Record<E>>, WebError> {
+    let mut ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    let mut found = HashMap::new();
+    for chunk in ids.chunks(MAX_PER_PAGE as usize) {
+        let query = ListQuery::default()
+            .filter("id", FilterOp::In(chunk.to_vec()))
+            .with_archived()
+            .page(1, MAX_PER_PAGE);
+        for record in store.records::<E>().list(&query).await?.items {
+            found.insert(record.id, record);
+        }
+    }
+    Ok(found)
+}
+
+/// Every live record of `E` (for the short lists a form offers), sorted by `sort`.
+pub async fn all<E: Entity>(store: &Store, sort: &str) -> Result<Vec<Record<E>>, WebError> {
+    let mut items = Vec::new();
+    let mut page = 1;
+    loop {
+        let query = ListQuery::default()
+            .sort_by(sort, false)
+            .page(page, MAX_PER_PAGE);
+        let found = store.records::<E>().list(&query).await?;
+        let done = found.items.len() < MAX_PER_PAGE as usize;
+        items.extend(found.items);
+        if done {
+            return Ok(items);
+        }
+        page += 1;
+    }
+}
+
+/// "1 234 567,89 €"
+pub fn euros(cents: i64) -> String {
+    Amount::from_cents(cents).map_or_else(|_| format!("-{}", euros(-cents)), |a| a.to_french())
+}
+
+/// "1 234 567 €", for figures where cents do not matter.
+pub fn whole_euros(cents: i64) -> String {
+    format!("{}\u{a0}€", group_thousands((cents + 50) / 100))
+}
+
+pub fn optional_euros(amount: Option<Amount>) -> String {
+    amount.map_or_else(|| "non renseigné".to_string(), |a| a.to_french())
+}
+
+/// "23/06/2025"
+pub fn date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+pub fn optional_date(value: Option<NaiveDate>) -> String {
+    value.map_or_else(String::new, date)
+}
+
+/// A number as the French write it: "23 000", "12,5".
+pub fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        return group_thousands(value as i64);
+    }
+    let text = format!("{value:.2}");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let fraction = fraction.trim_end_matches('0');
+    let whole: i64 = whole.parse().unwrap_or_default();
+    let sign = if value < 0.0 && whole == 0 { "-" } else { "" };
+    if fraction.is_empty() {
+        format!("{sign}{}", group_thousands(whole))
+    } else {
+        format!("{sign}{},{fraction}", group_thousands(whole))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_formats() {
+        assert_eq!(number(23000.0), "23\u{202f}000");
+        assert_eq!(number(12.5), "12,5");
+        assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
+        assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
+        assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
+    }
+}
