@@ -1,6 +1,7 @@
 //! The command line's grammar.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -33,13 +34,29 @@ pub enum Command {
     /// Crée ou met à jour le schéma de la base (sans effet s'il est à jour)
     Migrate,
     /// Vérifie l'intégrité de la base et les règles de chaque enregistrement
-    Check,
+    Check {
+        #[command(subcommand)]
+        what: Option<CheckCommand>,
+    },
+    /// Prépare une base : schéma, et avec --demo le programme ERBM fourni
+    Init {
+        #[command(flatten)]
+        demo: DemoArgs,
+    },
     /// Lance l'application web
     Serve {
         /// Adresse d'écoute
         #[arg(long, default_value = "127.0.0.1:8080", env = "RENOUVEAU_LISTEN")]
         listen: SocketAddr,
+        #[command(flatten)]
+        demo: DemoArgs,
     },
+    /// Référentiel territorial (communes, EPCI, cités, périmètres)
+    #[command(subcommand)]
+    Territory(TerritoryCommand),
+    /// Documents sources
+    #[command(subcommand)]
+    Document(DocumentCommand),
     /// Gère les comptes des utilisateurs
     #[command(subcommand)]
     User(UserCommand),
@@ -73,5 +90,40 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Charge le programme ERBM fourni avec l'application (sans effet s'il est déjà chargé)
+    #[arg(long)]
+    pub demo: bool,
+    /// Dossier des données territoriales ouvertes à importer aussi (communes, contours, cités)
+    #[arg(long, env = "RENOUVEAU_TERRITORY_DIR")]
+    pub territory: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Vérifie chaque chiffre contre le passage du document qui le donne et liste les chiffres
+    /// qui se contredisent pour un même indicateur et une même période
+    Figures,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TerritoryCommand {
+    /// Importe ou met à jour le référentiel depuis le dossier des données ouvertes
+    Import {
+        /// Dossier contenant communes-59-62.json, epci-bassin-minier.json, les contours et bassin-minier/
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentCommand {
+    /// Enregistre un document (ou joint le texte d'un document déjà connu par son empreinte)
+    Add {
+        /// Fichier du document
+        file: PathBuf,
     },
 }

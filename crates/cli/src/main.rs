@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, TokenCommand, UserCommand};
+use crate::args::{
+    CheckCommand, Cli, Command, DocumentCommand, TerritoryCommand, TokenCommand, UserCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -20,8 +22,20 @@ fn main() -> ExitCode {
     let outcome = runtime.block_on(async {
         match cli.command {
             Command::Migrate => commands::migrate::run(&cli.database).await,
-            Command::Check => commands::check::run(&cli.database).await,
-            Command::Serve { listen } => commands::serve::run(&cli.database, listen).await,
+            Command::Check { what: None } => commands::check::run(&cli.database).await,
+            Command::Check {
+                what: Some(CheckCommand::Figures),
+            } => commands::check::figures(&cli.database).await,
+            Command::Init { demo } => commands::init::run(&cli.database, &demo).await,
+            Command::Serve { listen, demo } => {
+                commands::serve::run(&cli.database, listen, &demo).await
+            }
+            Command::Territory(TerritoryCommand::Import { dir }) => {
+                commands::territory::run(&cli.database, &dir).await
+            }
+            Command::Document(DocumentCommand::Add { file }) => {
+                commands::document::add(&cli.database, &file).await
+            }
             Command::User(UserCommand::Add {
                 email,
                 org,

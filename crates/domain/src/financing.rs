@@ -56,7 +56,8 @@ pub struct FinancingLine {
     pub funder_id: i64,
     pub fund_id: Option<i64>,
     pub scheme: Option<String>,
-    pub year: i64,
+    /// The budget year; unknown for some lines the programme's documents cite.
+    pub year: Option<i64>,
     pub state: FinancingState,
     pub requested: Amount,
     pub granted: Amount,
@@ -68,7 +69,7 @@ pub struct FinancingLine {
 
 impl Invariants for FinancingLine {
     fn check(&self) -> Checked {
-        if !(1990..=2100).contains(&self.year) {
+        if self.year.is_some_and(|year| !(1990..=2100).contains(&year)) {
             return Err(FieldError::new(
                 "year",
                 FieldErrorKind::InvalidCode {

@@ -147,7 +147,8 @@ impl Invariants for Deliberation {
                 },
             ));
         }
-        if self.adopted && self.votes_for <= self.votes_against {
+        // All-zero votes mean the vote was not recorded (older deliberations cited by later ones).
+        if self.adopted && votes > 0 && self.votes_for <= self.votes_against {
             return Err(FieldError::new(
                 "adopted",
                 FieldErrorKind::Inconsistent {

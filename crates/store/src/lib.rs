@@ -10,6 +10,7 @@ pub mod check;
 pub mod db;
 pub mod entity;
 pub mod error;
+pub mod imports;
 pub mod query;
 pub mod records;
 pub mod row;

@@ -88,7 +88,7 @@ fn financing(operation: i64, funder: i64) -> FinancingLine {
         funder_id: funder,
         fund_id: None,
         scheme: Some("Fonds cités minières".into()),
-        year: 2025,
+        year: Some(2025),
         state: FinancingState::Requested,
         requested: euros(300_000),
         granted: Amount::ZERO,
@@ -756,7 +756,15 @@ async fn every_entity_matches_its_table() {
         }};
     }
     renouveau_store::for_each_entity!(compare);
-    let others = ["audit_log", "app_user", "user_session", "api_token"];
+    let others = [
+        "audit_log",
+        "app_user",
+        "user_session",
+        "api_token",
+        "import_key",
+        "figure_source",
+        "territory_shape",
+    ];
     assert_eq!(
         tables + others.len(),
         schema.tables.len(),

@@ -28,3 +28,63 @@ pub async fn run(url: &str) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::FAILURE)
 }
+
+/// `renouveau check figures`: each sourced figure against its passage, then the figures that
+/// contradict each other. Fails when a passage does not state its figure.
+pub async fn figures(url: &str) -> anyhow::Result<ExitCode> {
+    use renouveau_ingest::figures::{SourceStatus, disagreements, verify_sources};
+
+    let db = Db::connect(url)
+        .await
+        .context("connecting to the database")?;
+    let checks = verify_sources(&db)
+        .await
+        .context("checking figure sources")?;
+    let found = disagreements(&db).await.context("comparing figures")?;
+    db.close().await;
+
+    let count = |status: SourceStatus| checks.iter().filter(|c| c.status == status).count();
+    let wrong: Vec<_> = checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                SourceStatus::NotStated | SourceStatus::OutOfRange | SourceStatus::UnknownField
+            )
+        })
+        .collect();
+    println!(
+        "{} chiffre(s) sourcé(s) : {} confirmé(s) par leur passage, {} sans texte du document \
+         (renouveau document add FICHIER), {} en défaut.",
+        checks.len(),
+        count(SourceStatus::Stated),
+        count(SourceStatus::NoText),
+        wrong.len()
+    );
+    for check in &wrong {
+        let source = &check.source;
+        tracing::warn!(entity = %source.entity, record = source.record_id, status = ?check.status, "figure not stated by its source");
+        println!(
+            "- {} n°{} ({}) : {:?} ; passage {}..{} : « {} »",
+            source.entity,
+            source.record_id,
+            source.field.as_deref().unwrap_or("-"),
+            check.value,
+            source.start,
+            source.end,
+            check.passage.as_deref().unwrap_or("")
+        );
+    }
+    println!(
+        "{} désaccord(s) entre chiffres d'un même indicateur :",
+        found.len()
+    );
+    for disagreement in &found {
+        println!("- {}", disagreement.describe_fr());
+    }
+    Ok(if wrong.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

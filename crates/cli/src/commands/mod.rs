@@ -2,5 +2,8 @@
 
 pub mod accounts;
 pub mod check;
+pub mod document;
+pub mod init;
 pub mod migrate;
 pub mod serve;
+pub mod territory;

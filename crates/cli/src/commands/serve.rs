@@ -6,11 +6,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use renouveau_store::Store;
+
+use crate::args::DemoArgs;
 use renouveau_web::AppState;
 use tokio::net::TcpListener;
 
-pub async fn run(url: &str, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+pub async fn run(url: &str, listen: SocketAddr, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open(url).await.context("opening the database")?;
+    crate::commands::init::prepare(&store, demo).await?;
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;

@@ -258,7 +258,7 @@ CREATE TABLE financing_line (
     funder_id BIGINT NOT NULL REFERENCES organisation (id),
     fund_id BIGINT REFERENCES fund (id),
     scheme TEXT,
-    year BIGINT NOT NULL,
+    year BIGINT,
     state TEXT NOT NULL,
     requested BIGINT NOT NULL CHECK (requested >= 0),
     granted BIGINT NOT NULL CHECK (granted >= 0),

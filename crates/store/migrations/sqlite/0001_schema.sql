@@ -258,7 +258,7 @@ CREATE TABLE financing_line (
     funder_id INTEGER NOT NULL REFERENCES organisation (id),
     fund_id INTEGER REFERENCES fund (id),
     scheme TEXT,
-    year INTEGER NOT NULL,
+    year INTEGER,
     state TEXT NOT NULL,
     requested INTEGER NOT NULL CHECK (requested >= 0),
     granted INTEGER NOT NULL CHECK (granted >= 0),

@@ -368,7 +368,7 @@ pub struct FinancingRow {
     pub funder: String,
     pub funder_id: i64,
     pub source: String,
-    pub year: i64,
+    pub year: String,
     pub state: &'static str,
     pub requested: String,
     pub granted: String,
@@ -513,7 +513,7 @@ async fn operation_page(
                     .map(|f| f.data.name.clone())
                     .or_else(|| d.scheme.clone())
                     .unwrap_or_default(),
-                year: d.year,
+                year: d.year.map(|y| y.to_string()).unwrap_or_else(|| "non précisée".into()),
                 state: d.state.label_fr(),
                 requested: d.requested.to_french(),
                 granted: d.granted.to_french(),
@@ -679,7 +679,7 @@ impl FinancingForm {
             funder_id,
             fund_id: None,
             scheme: text(&self.scheme),
-            year,
+            year: Some(year),
             state,
             requested: amount("requested", &self.requested)?,
             granted: amount("granted", &self.granted)?,

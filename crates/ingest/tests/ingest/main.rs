@@ -1,0 +1,4 @@
+//! The imports on a fresh database, on the backend the test run asks for.
+#![allow(clippy::unwrap_used)]
+
+mod territory;
