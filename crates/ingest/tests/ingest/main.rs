@@ -1,4 +1,5 @@
 //! The imports on a fresh database, on the backend the test run asks for.
 #![allow(clippy::unwrap_used)]
 
+mod bundle;
 mod territory;
