@@ -193,3 +193,86 @@ async fn ids(db: &Db, sql: &str, param: i64) -> Result<Vec<i64>> {
         .filter_map(|r| r.first().and_then(SqlValue::as_i64))
         .collect())
 }
+
+/// The money of the financing lines drawn on each fund, in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FundMoney {
+    pub fund_id: i64,
+    pub lines: i64,
+    pub granted: i64,
+    pub committed: i64,
+    pub paid: i64,
+}
+
+pub async fn money_by_fund(db: &Db) -> Result<Vec<FundMoney>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            "SELECT f.fund_id, COUNT(*), CAST(COALESCE(SUM(f.granted), 0) AS BIGINT), \
+               CAST(COALESCE(SUM(f.committed), 0) AS BIGINT), CAST(COALESCE(SUM(f.paid), 0) AS BIGINT) \
+             FROM financing_line f \
+             JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
+             WHERE f.archived_at IS NULL AND f.fund_id IS NOT NULL \
+             GROUP BY f.fund_id",
+            &[],
+            &[ColumnKind::Int; 5],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
+            FundMoney {
+                fund_id: int(0),
+                lines: int(1),
+                granted: int(2),
+                committed: int(3),
+                paid: int(4),
+            }
+        })
+        .collect())
+}
+
+/// The operations located in each territory of a level (in it or in any territory under it)
+/// and the money granted to them, in cents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TerritoryMoney {
+    pub territory_id: i64,
+    pub operations: i64,
+    pub granted: i64,
+}
+
+pub async fn money_by_territory(db: &Db, level: &str) -> Result<Vec<TerritoryMoney>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            "WITH RECURSIVE up (territory_id, ancestor_id) AS ( \
+               SELECT id, id FROM territory WHERE archived_at IS NULL \
+               UNION ALL \
+               SELECT up.territory_id, t.parent_id FROM up \
+               JOIN territory t ON t.id = up.ancestor_id WHERE t.parent_id IS NOT NULL \
+             ), located AS ( \
+               SELECT DISTINCT a.id AS area_id, op.id AS operation_id FROM up \
+               JOIN territory a ON a.id = up.ancestor_id AND a.level = $1 \
+               JOIN operation op ON op.territory_id = up.territory_id AND op.archived_at IS NULL \
+             ) \
+             SELECT located.area_id, COUNT(*), \
+               CAST(COALESCE(SUM((SELECT SUM(f.granted) FROM financing_line f \
+                   WHERE f.operation_id = located.operation_id AND f.archived_at IS NULL)), 0) AS BIGINT) \
+             FROM located GROUP BY located.area_id",
+            &[level.into()],
+            &[ColumnKind::Int; 3],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
+            TerritoryMoney {
+                territory_id: int(0),
+                operations: int(1),
+                granted: int(2),
+            }
+        })
+        .collect())
+}

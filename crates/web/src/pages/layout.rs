@@ -32,6 +32,20 @@ pub struct Crumb {
     pub label: String,
 }
 
+impl Crumb {
+    pub fn link(href: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            href: href.into(),
+            label: label.into(),
+        }
+    }
+
+    /// The current page: shown, not linked.
+    pub fn here(label: impl Into<String>) -> Self {
+        Self::link(String::new(), label)
+    }
+}
+
 /// The frame of a page.
 #[derive(Debug, Clone)]
 pub struct Page {

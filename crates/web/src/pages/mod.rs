@@ -1,10 +1,15 @@
 //! The French pages, rendered on the server and readable without JavaScript.
 
+mod conventions;
 mod dashboard;
+mod funding;
+mod indicators;
 mod layout;
 mod lookup;
 mod operations;
+mod partners;
 mod session;
+mod territories;
 
 use axum::Router;
 use axum::routing::get;
@@ -20,6 +25,14 @@ pub fn routes() -> Router<AppState> {
             "/operations/{id}/financements",
             axum::routing::post(operations::add_financing),
         )
+        .route("/indicateurs", get(indicators::list))
+        .route("/indicateurs/{id}", get(indicators::show))
+        .route("/territoires", get(territories::map))
+        .route("/territoires/{id}", get(territories::show))
+        .route("/conventions", get(conventions::list))
+        .route("/partenaires", get(partners::list))
+        .route("/partenaires/{id}", get(partners::show))
+        .route("/financements", get(funding::list))
         .route("/connexion", get(session::form).post(session::sign_in))
         .route("/deconnexion", axum::routing::post(session::sign_out))
         .fallback(layout::not_found)

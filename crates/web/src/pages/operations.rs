@@ -513,7 +513,10 @@ async fn operation_page(
                     .map(|f| f.data.name.clone())
                     .or_else(|| d.scheme.clone())
                     .unwrap_or_default(),
-                year: d.year.map(|y| y.to_string()).unwrap_or_else(|| "non précisée".into()),
+                year: d
+                    .year
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| "non précisée".into()),
                 state: d.state.label_fr(),
                 requested: d.requested.to_french(),
                 granted: d.granted.to_french(),
