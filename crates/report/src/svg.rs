@@ -45,6 +45,11 @@ pub(crate) fn open(id: &str, title: &str, desc: &str, width: f64, height: f64) -
 
 pub(crate) fn close(svg: &mut String) {
     svg.push_str("</svg>");
+    // A drawing with links is a group of controls, not one image: an image role would hide the
+    // links from assistive technologies.
+    if svg.contains("<a href=") {
+        *svg = svg.replacen("role=\"img\"", "role=\"group\"", 1);
+    }
 }
 
 /// A drawing that only says there is nothing to draw.

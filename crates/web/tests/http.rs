@@ -449,3 +449,91 @@ async fn the_openapi_document_matches_its_snapshot() {
     assert_eq!(operation["description"]["type"], json!(["string", "null"]));
     insta::assert_json_snapshot!("openapi", document);
 }
+
+/// Every page on the bundled programme (without geometry: the map says how to import it).
+#[tokio::test]
+async fn every_page_answers_on_the_bundled_programme() {
+    let db = TestDb::new().await;
+    renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
+        .await
+        .unwrap();
+    let router = renouveau_web::router(AppState::new(db.store.clone()));
+    let get = |path: String| {
+        let router = router.clone();
+        async move {
+            let response = router
+                .oneshot(Request::get(&path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (status, String::from_utf8(bytes.to_vec()).unwrap())
+        }
+    };
+    let first_id = |body: &str, prefix: &str| -> String {
+        let start = body
+            .find(prefix)
+            .unwrap_or_else(|| panic!("no link {prefix}"))
+            + prefix.len();
+        body[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
+    };
+
+    let (status, home) = get("/".into()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        home.contains("23\u{202f}000 au 31/12/2027"),
+        "housing target"
+    );
+    assert!(home.contains("n°2025-246") && home.contains("pour 78, contre 0, abstention 0"));
+    let granted: i64 = renouveau_store::summaries::money_by_funder(db.store.db())
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.granted)
+        .sum();
+    assert!(granted > 0);
+    assert!(home.contains(&format!("<data id=\"total-accorde\" value=\"{granted}\">")));
+
+    let (_, conventions) = get("/conventions".into()).await;
+    assert!(
+        conventions.contains("Améliorer l&#39;habitat")
+            || conventions.contains("Améliorer l'habitat")
+    );
+    let (_, territories) = get("/territoires".into()).await;
+    assert!(territories.contains("renouveau territory import"));
+    assert_eq!(territories.matches("/territoires/").count() >= 8, true);
+    let (_, partners) = get("/partenaires".into()).await;
+    let (_, indicators) = get("/indicateurs".into()).await;
+    let (_, operations) = get("/operations".into()).await;
+
+    for path in [
+        "/financements".to_string(),
+        format!(
+            "/operations/{}",
+            first_id(&operations, "href=\"/operations/")
+        ),
+        format!(
+            "/territoires/{}",
+            first_id(&territories, "href=\"/territoires/")
+        ),
+        format!(
+            "/partenaires/{}",
+            first_id(&partners, "href=\"/partenaires/")
+        ),
+        format!(
+            "/indicateurs/{}",
+            first_id(&indicators, "href=\"/indicateurs/")
+        ),
+    ] {
+        let (status, body) = get(path.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("<main id=\"contenu\">"), "{path}");
+    }
+    let (status, _) = get("/territoires?couleur=nimportequoi".into()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
