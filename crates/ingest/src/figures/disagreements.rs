@@ -49,7 +49,7 @@ impl Disagreement {
             .map(|v| {
                 format!(
                     "{} au {} (observation n°{})",
-                    v.value,
+                    french(v.value),
                     v.observed_on.format("%d/%m/%Y"),
                     v.observation_id
                 )
@@ -59,11 +59,21 @@ impl Disagreement {
             DisagreementKind::SamePeriod => "valeurs différentes pour la même période".to_string(),
             DisagreementKind::RunningTotalFalls => "cumul qui diminue".to_string(),
             DisagreementKind::PaceBreak { ratio } => {
-                format!("rythme multiplié par {ratio:.1} d'un intervalle au suivant")
+                let ratio = format!("{ratio:.1}").replace('.', ",");
+                format!("rythme multiplié par {ratio} d'un intervalle au suivant")
             }
         };
         format!("{} : {what} : {}", self.indicator, values.join(" ; "))
     }
+}
+
+/// "15 500", "2,6": whole numbers grouped by thousands, others with a decimal comma.
+fn french(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        return renouveau_domain::money::group_thousands(value as i64);
+    }
+    value.to_string().replace('.', ",")
 }
 
 struct Row {

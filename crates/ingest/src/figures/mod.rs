@@ -88,12 +88,9 @@ pub async fn verify_sources(db: &Db) -> Result<Vec<SourceCheck>> {
         let value = figure_value(db, table, column, source.record_id)
             .await?
             .map(|v| if cents { v / 100.0 } else { v });
-        if !texts.contains_key(&source.document_id) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = texts.entry(source.document_id) {
             let document = Records::<Document>::new(db).get(source.document_id).await?;
-            texts.insert(
-                source.document_id,
-                document.data.text.map(|t| t.chars().collect()),
-            );
+            entry.insert(document.data.text.map(|t| t.chars().collect()));
         }
         let text = texts.get(&source.document_id).and_then(Option::as_ref);
         let (passage, status) = match text {

@@ -131,7 +131,10 @@ async fn conventions_have_four_and_five_axes() {
         let expected: Vec<String> = (1..=axes).map(|i| i.to_string()).collect();
         assert_eq!(codes, expected, "{code}");
         if code == "erbm-2025-2027" {
-            let actions = nodes.iter().filter(|n| n.data.kind == NodeKind::Action).count();
+            let actions = nodes
+                .iter()
+                .filter(|n| n.data.kind == NodeKind::Action)
+                .count();
             assert!(actions >= 40, "{code}: {actions} actions");
         }
         assert!(
@@ -183,7 +186,7 @@ async fn the_deliberation_of_23_june_2025_was_adopted_78_0_0() {
 #[tokio::test]
 async fn every_bundled_figure_is_stated_where_it_points_in_the_seed() {
     let db = loaded().await;
-    let before = verify_sources(&db.store.db()).await.unwrap();
+    let before = verify_sources(db.store.db()).await.unwrap();
     assert!(before.iter().all(|c| c.status == SourceStatus::NoText));
 
     let added = add_document(&db.store, Path::new(SEED), &Actor::system("test"))
@@ -195,7 +198,7 @@ async fn every_bundled_figure_is_stated_where_it_points_in_the_seed() {
         "the seed is the bundled source document"
     );
 
-    let checks = verify_sources(&db.store.db()).await.unwrap();
+    let checks = verify_sources(db.store.db()).await.unwrap();
     let wrong: Vec<_> = checks
         .iter()
         .filter(|c| c.status != SourceStatus::Stated)
@@ -225,7 +228,7 @@ async fn every_bundled_figure_is_stated_where_it_points_in_the_seed() {
 #[tokio::test]
 async fn the_seed_disagreements_are_found() {
     let db = loaded().await;
-    let found = disagreements(&db.store.db()).await.unwrap();
+    let found = disagreements(db.store.db()).await.unwrap();
     let same_period: Vec<_> = found
         .iter()
         .filter(|d| d.kind == DisagreementKind::SamePeriod)

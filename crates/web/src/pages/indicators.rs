@@ -231,7 +231,7 @@ pub async fn show(
         unit: indicator.data.unit.clone(),
         points: progress.points.clone(),
         target: progress.target,
-        projection: progress.projection.clone(),
+        projection: progress.projection,
     });
     let mut page = Page::new(&viewer, "/indicateurs", indicator.data.name.clone());
     page.breadcrumbs = vec![
