@@ -276,3 +276,80 @@ pub async fn money_by_territory(db: &Db, level: &str) -> Result<Vec<TerritoryMon
         })
         .collect())
 }
+
+/// A record's id and name, for the options of a filter or a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedRecord {
+    pub id: i64,
+    pub name: String,
+    /// The territory level, organisation kind or convention code, depending on the list.
+    pub group: String,
+    pub parent_id: Option<i64>,
+}
+
+/// Live territories of the programme's filters, by name: EPCIs, the communes of those EPCIs and
+/// the cités (communes outside the programme's EPCIs are left out of the lists).
+pub async fn territory_names(db: &Db) -> Result<Vec<NamedRecord>> {
+    named(
+        db,
+        "SELECT t.id, t.name, t.level, t.parent_id FROM territory t \
+         LEFT JOIN territory p ON p.id = t.parent_id \
+         WHERE t.archived_at IS NULL AND (t.level IN ('epci', 'cite') \
+           OR (t.level = 'commune' AND p.level = 'epci')) \
+         ORDER BY t.name, t.id",
+    )
+    .await
+}
+
+pub async fn organisation_names(db: &Db) -> Result<Vec<NamedRecord>> {
+    named(
+        db,
+        "SELECT id, name, kind, CAST(NULL AS BIGINT) FROM organisation \
+         WHERE archived_at IS NULL ORDER BY name, id",
+    )
+    .await
+}
+
+/// Convention nodes in tree order within each convention, named `code title`.
+pub async fn node_names(db: &Db) -> Result<Vec<NamedRecord>> {
+    named(
+        db,
+        "SELECT n.id, n.code || ' ' || n.title, c.code, n.parent_id FROM convention_node n \
+         JOIN convention c ON c.id = n.convention_id \
+         WHERE n.archived_at IS NULL AND c.archived_at IS NULL ORDER BY c.code, n.code",
+    )
+    .await
+}
+
+async fn named(db: &Db, sql: &str) -> Result<Vec<NamedRecord>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            sql,
+            &[],
+            &[
+                ColumnKind::Int,
+                ColumnKind::Text,
+                ColumnKind::Text,
+                ColumnKind::Int,
+            ],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| NamedRecord {
+            id: r.first().and_then(SqlValue::as_i64).unwrap_or_default(),
+            name: r
+                .get(1)
+                .and_then(SqlValue::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            group: r
+                .get(2)
+                .and_then(SqlValue::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            parent_id: r.get(3).and_then(SqlValue::as_i64),
+        })
+        .collect())
+}
