@@ -2,10 +2,15 @@
 
 mod conventions;
 mod dashboard;
+mod facets_form;
+mod financing_form;
+mod forms;
 mod funding;
 mod indicators;
 mod layout;
 mod lookup;
+mod milestone_form;
+mod operation_form;
 mod operations;
 mod partners;
 mod session;
@@ -20,10 +25,30 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::show))
         .route("/operations", get(operations::list))
+        .route(
+            "/operations/nouvelle",
+            get(operation_form::new_form).post(operation_form::create),
+        )
         .route("/operations/{id}", get(operations::show))
+        .route(
+            "/operations/{id}/modifier",
+            get(operation_form::edit_form).post(operation_form::update),
+        )
         .route(
             "/operations/{id}/financements",
             axum::routing::post(operations::add_financing),
+        )
+        .route(
+            "/operations/{id}/financements/{line_id}",
+            get(financing_form::edit_form).post(financing_form::update),
+        )
+        .route(
+            "/operations/{id}/jalons",
+            get(milestone_form::form).post(milestone_form::add),
+        )
+        .route(
+            "/operations/{id}/volets",
+            get(facets_form::form).post(facets_form::save),
         )
         .route("/indicateurs", get(indicators::list))
         .route("/indicateurs/{id}", get(indicators::show))

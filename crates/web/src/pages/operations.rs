@@ -72,7 +72,7 @@ fn form_urlencoded(pairs: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn urlencode(text: &str) -> String {
+pub(super) fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -90,9 +90,9 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices<'a>(
+pub(super) fn choices(
     items: impl IntoIterator<Item = (String, String)>,
-    selected: &'a str,
+    selected: &str,
 ) -> Vec<Choice> {
     items
         .into_iter()
@@ -143,6 +143,7 @@ struct ListPage {
     next: Option<String>,
     page_number: u32,
     pages: u32,
+    can_write: bool,
 }
 
 fn parse_id(field: &str, value: &str) -> Result<Option<i64>, WebError> {
@@ -360,11 +361,13 @@ pub async fn list(
         next: (page_number < pages).then(|| filters.link(page_number + 1, sort)),
         page_number,
         pages,
+        can_write: super::forms::may_write(&viewer),
     })
 }
 
 #[derive(Debug)]
 pub struct FinancingRow {
+    pub id: i64,
     pub funder: String,
     pub funder_id: i64,
     pub source: String,
@@ -505,6 +508,7 @@ async fn operation_page(
                 *total += amount.cents();
             }
             FinancingRow {
+                id: l.id,
                 funder: name_of(d.funder_id),
                 funder_id: d.funder_id,
                 source: d
