@@ -297,39 +297,31 @@ pub async fn list(
     })
     .collect();
 
-    let territories = lookup::all::<Territory>(store, "name").await?;
+    // Light name lists: the filters offer hundreds of communes on every request.
+    let territories = summaries::territory_names(db).await?;
     let by_level = |level: TerritoryLevel, selected: &str| {
         choices(
             territories
                 .iter()
-                .filter(|t| t.data.level == level)
-                .map(|t| (t.id.to_string(), t.data.name.clone())),
+                .filter(|t| t.group == level.code())
+                .map(|t| (t.id.to_string(), t.name.clone())),
             selected,
         )
     };
-    let organisations = lookup::all::<Organisation>(store, "name").await?;
+    let organisations = summaries::organisation_names(db).await?;
     let org_choices = |selected: &str| {
         choices(
             organisations
                 .iter()
-                .map(|o| (o.id.to_string(), o.data.name.clone())),
+                .map(|o| (o.id.to_string(), o.name.clone())),
             selected,
         )
     };
-    let nodes = lookup::all::<ConventionNode>(store, "code").await?;
-    let convention_codes =
-        by_ids::<Convention>(store, nodes.iter().map(|n| n.data.convention_id)).await?;
     let actions = choices(
-        nodes.iter().map(|n| {
-            let convention = convention_codes
-                .get(&n.data.convention_id)
-                .map(|c| c.data.code.clone())
-                .unwrap_or_default();
-            (
-                n.id.to_string(),
-                format!("{convention} · {} {}", n.data.code, n.data.title),
-            )
-        }),
+        summaries::node_names(db)
+            .await?
+            .into_iter()
+            .map(|n| (n.id.to_string(), format!("{} · {}", n.group, n.name))),
         &filters.action,
     );
 
