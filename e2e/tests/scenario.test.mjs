@@ -67,7 +67,7 @@ describe('programme steering', () => {
       assert.equal(new URL(page.url()).pathname, operationPath, 'sign-in did not come back to the operation');
       const form = page.locator(`form[action="${operationPath}/financements"]`);
       assert.equal(await form.count(), 1, 'the signed-in admin sees no financing form');
-      const panel = page.locator('details.form-panel');
+      const panel = page.locator('details.form-panel', { has: form });
       if (!(await panel.evaluate((d) => d.open))) await panel.locator('summary').click();
 
       const linesBefore = await financingRows(page).count();
