@@ -36,6 +36,28 @@ pub struct Territory {
     pub tranche: Option<String>,
 }
 
+impl Territory {
+    /// A place with no landlord, not UNESCO, no tranche: what imports start from.
+    pub fn new(
+        level: TerritoryLevel,
+        code: &str,
+        name: &str,
+        parent_id: Option<i64>,
+        population: Option<i64>,
+    ) -> Self {
+        Self {
+            level,
+            code: code.to_string(),
+            name: name.to_string(),
+            parent_id,
+            population,
+            landlord_id: None,
+            unesco: false,
+            tranche: None,
+        }
+    }
+}
+
 impl Invariants for Territory {
     fn check(&self) -> Checked {
         require_text("name", &self.name, TITLE_MAX)?;

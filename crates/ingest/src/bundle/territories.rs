@@ -36,7 +36,7 @@ impl TerritoryRefs {
 pub async fn load(loader: &mut Loader<'_>) -> Result<TerritoryRefs> {
     let mut refs = TerritoryRefs::default();
     let region = loader
-        .put_territory(territory(
+        .put_territory(Territory::new(
             TerritoryLevel::Region,
             REGION.0,
             REGION.1,
@@ -46,7 +46,7 @@ pub async fn load(loader: &mut Loader<'_>) -> Result<TerritoryRefs> {
         .await?;
     for (code, name) in DEPARTEMENTS {
         let id = loader
-            .put_territory(territory(
+            .put_territory(Territory::new(
                 TerritoryLevel::Departement,
                 code,
                 name,
@@ -68,7 +68,7 @@ pub async fn load(loader: &mut Loader<'_>) -> Result<TerritoryRefs> {
             line,
         )?;
         let id = loader
-            .put_territory(territory(
+            .put_territory(Territory::new(
                 TerritoryLevel::Epci,
                 &row.siren,
                 &row.name,
@@ -85,7 +85,7 @@ pub async fn load(loader: &mut Loader<'_>) -> Result<TerritoryRefs> {
             line,
         )?;
         let id = loader
-            .put_territory(territory(
+            .put_territory(Territory::new(
                 TerritoryLevel::Commune,
                 &row.insee,
                 &row.name,
@@ -103,7 +103,7 @@ pub async fn load(loader: &mut Loader<'_>) -> Result<TerritoryRefs> {
         )?;
         let code = cite_code(&row);
         let id = loader
-            .put_territory(territory(
+            .put_territory(Territory::new(
                 TerritoryLevel::Cite,
                 &code,
                 &row.name,
@@ -130,24 +130,5 @@ fn cite_code(row: &CiteRow) -> String {
             code.truncate(20);
             code
         }
-    }
-}
-
-fn territory(
-    level: TerritoryLevel,
-    code: &str,
-    name: &str,
-    parent_id: Option<i64>,
-    population: Option<i64>,
-) -> Territory {
-    Territory {
-        level,
-        code: code.to_string(),
-        name: name.to_string(),
-        parent_id,
-        population,
-        landlord_id: None,
-        unesco: false,
-        tranche: None,
     }
 }

@@ -91,7 +91,7 @@ impl Writer<'_> {
         let (communes, index) = self.communes(s, &departements, &epcis).await?;
         self.cites(s, &communes, &index).await?;
         for z in &s.zones {
-            let t = place(TerritoryLevel::Zone, z.code, z.name, None, z.population);
+            let t = Territory::new(TerritoryLevel::Zone, z.code, z.name, None, z.population);
             let id = self.put(t).await?;
             self.shape(id, &z.outline, z.file).await?;
             self.report.zones += 1;
@@ -101,11 +101,11 @@ impl Writer<'_> {
 
     async fn region_and_departements(&mut self) -> Result<Ids<'static>> {
         let (code, name) = REGION;
-        let region = place(TerritoryLevel::Region, code, name, None, None);
+        let region = Territory::new(TerritoryLevel::Region, code, name, None, None);
         let region = self.put(region).await?;
         let mut departements = HashMap::new();
         for (code, name) in DEPARTEMENTS {
-            let t = place(TerritoryLevel::Departement, code, name, Some(region), None);
+            let t = Territory::new(TerritoryLevel::Departement, code, name, Some(region), None);
             departements.insert(code, self.put(t).await?);
         }
         Ok(departements)
@@ -120,7 +120,7 @@ impl Writer<'_> {
         let mut epcis = HashMap::new();
         for (e, outline) in s.epcis.iter().zip(outlines) {
             let parent = departements.get(e.departement.as_str()).copied();
-            let t = place(
+            let t = Territory::new(
                 TerritoryLevel::Epci,
                 &e.siren,
                 &e.name,
@@ -152,7 +152,7 @@ impl Writer<'_> {
                 _ => departements.get(c.departement.as_str()),
             }
             .copied();
-            let t = place(
+            let t = Territory::new(
                 TerritoryLevel::Commune,
                 &c.code,
                 &c.nom,
@@ -202,7 +202,7 @@ impl Writer<'_> {
                 continue;
             };
             let code = p.id_lsm.to_string();
-            let mut t = place(TerritoryLevel::Cite, &code, &p.nom, Some(commune), None);
+            let mut t = Territory::new(TerritoryLevel::Cite, &code, &p.nom, Some(commune), None);
             t.landlord_id = cites::landlord_key(p.proprietaire.as_deref())
                 .and_then(|k| landlords.get(k).copied().flatten());
             t.unesco = s.unesco_cites.contains(&p.id_lsm);
@@ -258,25 +258,6 @@ impl Writer<'_> {
         imports::put_shape(&mut self.tx, &shape, file).await?;
         self.report.shapes += 1;
         Ok(())
-    }
-}
-
-fn place(
-    level: TerritoryLevel,
-    code: &str,
-    name: &str,
-    parent_id: Option<i64>,
-    population: Option<i64>,
-) -> Territory {
-    Territory {
-        level,
-        code: code.to_string(),
-        name: name.to_string(),
-        parent_id,
-        population,
-        landlord_id: None,
-        unesco: false,
-        tranche: None,
     }
 }
 
