@@ -63,6 +63,29 @@ pub enum Command {
     /// Gère les jetons d'accès à l'API
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Journal d'audit
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Sauvegarde une base SQLite dans un nouveau fichier, même pendant que le serveur tourne
+    /// (PostgreSQL : pg_dump)
+    Backup {
+        /// Fichier de la sauvegarde (jamais écrasé s'il existe)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Remplace la base SQLite par une sauvegarde vérifiée ; arrêtez le serveur avant
+    /// (PostgreSQL : pg_restore)
+    Restore {
+        /// Fichier de la sauvegarde à restaurer
+        #[arg(long)]
+        from: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Vérifie la chaîne d'empreintes du journal d'audit, ligne par ligne, et affiche sa tête
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,7 +101,9 @@ pub enum UserCommand {
         /// Rôle : admin, editor, contributor ou reader
         #[arg(long)]
         role: String,
-        /// Mot de passe (12 caractères au moins) ; sans lui, connexion par jeton d'API seulement
+        /// Mot de passe : 12 caractères au moins, de deux sortes au moins (minuscules, majuscules,
+        /// chiffres, autres signes), sans l'adresse électronique ; sans lui, connexion par jeton
+        /// d'API seulement
         #[arg(long, env = "RENOUVEAU_PASSWORD")]
         password: Option<String>,
     },
@@ -90,6 +115,23 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// Durée de validité en jours ; sans elle, le jeton vaut jusqu'à sa révocation
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: Option<u32>,
+    },
+    /// Liste les jetons d'un utilisateur (numéro, préfixe, dates ; jamais le secret)
+    List {
+        #[arg(long)]
+        email: String,
+    },
+    /// Révoque un jeton, désigné par son numéro ou par son préfixe (voir « token list »)
+    Revoke {
+        /// Numéro du jeton
+        #[arg(long, required_unless_present = "prefix", conflicts_with = "prefix")]
+        id: Option<i64>,
+        /// Préfixe du jeton, tel que « token list » l'affiche (rnv_ et 8 caractères)
+        #[arg(long)]
+        prefix: Option<String>,
     },
 }
 

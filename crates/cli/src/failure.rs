@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use renouveau_ingest::IngestError;
 use renouveau_store::StoreError;
 
+use crate::commands::backup::Refusal;
+
 pub fn report(error: &anyhow::Error) -> ExitCode {
     tracing::error!("{error:#}");
     eprintln!("Erreur : {}", message_fr(error));
@@ -12,6 +14,9 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
 }
 
 fn message_fr(error: &anyhow::Error) -> String {
+    if let Some(refusal) = error.downcast_ref::<Refusal>() {
+        return refusal.message_fr();
+    }
     if let Some(ingest) = error.downcast_ref::<IngestError>() {
         return match ingest {
             IngestError::Store(store) => store_message_fr(store),

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{
-    CheckCommand, Cli, Command, DocumentCommand, TerritoryCommand, TokenCommand, UserCommand,
+    AuditCommand, CheckCommand, Cli, Command, DocumentCommand, TerritoryCommand, TokenCommand,
+    UserCommand,
 };
 
 fn main() -> ExitCode {
@@ -51,9 +52,18 @@ fn main() -> ExitCode {
                 )
                 .await
             }
-            Command::Token(TokenCommand::Create { email }) => {
-                commands::accounts::create_token(&cli.database, &email).await
+            Command::Token(TokenCommand::Create { email, days }) => {
+                commands::accounts::create_token(&cli.database, &email, days).await
             }
+            Command::Token(TokenCommand::List { email }) => {
+                commands::accounts::list_tokens(&cli.database, &email).await
+            }
+            Command::Token(TokenCommand::Revoke { id, prefix }) => {
+                commands::accounts::revoke_token(&cli.database, id, prefix.as_deref()).await
+            }
+            Command::Audit(AuditCommand::Verify) => commands::audit::verify(&cli.database).await,
+            Command::Backup { out } => commands::backup::backup(&cli.database, &out).await,
+            Command::Restore { from } => commands::backup::restore(&cli.database, &from).await,
         }
     });
     match outcome {

@@ -1,9 +1,13 @@
 //! The `renouveau` binary as a person runs it, on the backend the test run asks for.
 #![allow(clippy::unwrap_used)]
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use renouveau_domain::{Actor, Programme};
+use renouveau_store::db::SqlValue;
 use renouveau_store::testing::{TestDb, backend};
+use renouveau_store::{Backend, Db};
 
 fn renouveau(database: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_renouveau"))
@@ -68,4 +72,308 @@ fn an_unknown_database_url_is_explained_in_french() {
         stderr.contains("Adresse de base de données non reconnue"),
         "{stderr}"
     );
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn execute(db: &TestDb, sql: &str, params: &[SqlValue]) {
+    let mut tx = db.db().write().await.unwrap();
+    tx.execute(sql, params).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn programme(code: &str) -> Programme {
+    Programme {
+        code: code.into(),
+        name: format!("Programme {code}"),
+        description: None,
+        start_on: "2017-03-07".parse().unwrap(),
+        end_on: "2027-12-31".parse().unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_prints_the_head_and_names_a_changed_row() {
+    let db = TestDb::new().await;
+    let actor = Actor::system("test");
+    for code in ["a", "b", "c"] {
+        db.records().create(&actor, programme(code)).await.unwrap();
+    }
+    let head = renouveau_store::audit::verify(db.db())
+        .await
+        .unwrap()
+        .head_hash;
+
+    let intact = renouveau(&db.url, &["audit", "verify"]);
+    assert!(intact.status.success(), "{intact:?}");
+    assert!(
+        stdout(&intact).contains("3 ligne(s) vérifiée(s)") && stdout(&intact).contains(&head),
+        "{}",
+        stdout(&intact)
+    );
+
+    execute(
+        &db,
+        "UPDATE audit_log SET after_state = REPLACE(after_state, 'Programme b', 'Programme B') \
+         WHERE id = (SELECT MIN(id) + 1 FROM audit_log)",
+        &[],
+    )
+    .await;
+    let broken = renouveau(&db.url, &["audit", "verify"]);
+    assert!(!broken.status.success(), "{broken:?}");
+    let second_row = renouveau_store::audit::verify(db.db())
+        .await
+        .unwrap()
+        .first_break
+        .unwrap()
+        .row_id;
+    assert!(
+        stdout(&broken).contains(&format!("altéré à la ligne n°{second_row} : le contenu")),
+        "{}",
+        stdout(&broken)
+    );
+}
+
+/// A SQLite database loaded with the bundled programme, left open like a running server's.
+async fn open_demo_database() -> TestDb {
+    let db = TestDb::unmigrated(Backend::Sqlite).await.open().await;
+    let init = renouveau(&db.url, &["init", "--demo"]);
+    assert!(init.status.success(), "{init:?}");
+    db
+}
+
+/// The test database's own temporary folder.
+fn folder(db: &TestDb) -> PathBuf {
+    let file = PathBuf::from(db.url.trim_start_matches("sqlite://"));
+    file.parent().unwrap().to_path_buf()
+}
+
+fn beside(db: &TestDb, name: &str) -> PathBuf {
+    folder(db).join(name)
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// What `check` and `audit verify` print about a database: its record count, audit rows and head.
+fn summary(url: &str) -> (String, String) {
+    let check = renouveau(url, &["check"]);
+    assert!(check.status.success(), "{check:?}");
+    let audit = renouveau(url, &["audit", "verify"]);
+    assert!(audit.status.success(), "{audit:?}");
+    (stdout(&check), stdout(&audit))
+}
+
+fn folder_entries(db: &TestDb) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder(db))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_backup_of_an_open_database_checks_like_it_and_is_never_overwritten() {
+    let db = open_demo_database().await;
+    let out = beside(&db, "sauvegarde.db");
+
+    let backup = renouveau(&db.url, &["backup", "--out", out.to_str().unwrap()]);
+    assert!(backup.status.success(), "{backup:?}");
+    assert!(
+        stdout(&backup).starts_with("Sauvegarde écrite"),
+        "{}",
+        stdout(&backup)
+    );
+    let original = summary(&db.url);
+    assert!(original.0.starts_with("Base saine"), "{}", original.0);
+    assert_eq!(summary(&sqlite_url(&out)), original);
+
+    let written = std::fs::read(&out).unwrap();
+    let again = renouveau(&db.url, &["backup", "--out", out.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("existe déjà"), "{}", stderr(&again));
+    assert_eq!(std::fs::read(&out).unwrap(), written, "left as it was");
+}
+
+#[tokio::test]
+async fn restore_brings_back_the_backed_up_state() {
+    let db = open_demo_database().await;
+    let out = beside(&db, "sauvegarde.db");
+    let backup = renouveau(&db.url, &["backup", "--out", out.to_str().unwrap()]);
+    assert!(backup.status.success(), "{backup:?}");
+    let backed_up = summary(&db.url);
+
+    db.records()
+        .create(&Actor::system("test"), programme("après-sauvegarde"))
+        .await
+        .unwrap();
+    assert_ne!(summary(&db.url), backed_up);
+    db.db().close().await;
+    let files_before = folder_entries(&db);
+
+    let restore = renouveau(&db.url, &["restore", "--from", out.to_str().unwrap()]);
+    assert!(restore.status.success(), "{restore:?}");
+    assert!(
+        stdout(&restore).contains("restaurée depuis"),
+        "{}",
+        stdout(&restore)
+    );
+    assert_eq!(folder_entries(&db), files_before, "nothing left beside");
+    assert_eq!(summary(&db.url), backed_up);
+}
+
+#[tokio::test]
+async fn restore_replaces_a_database_that_no_longer_opens() {
+    let db = open_demo_database().await;
+    let out = beside(&db, "sauvegarde.db");
+    let backup = renouveau(&db.url, &["backup", "--out", out.to_str().unwrap()]);
+    assert!(backup.status.success(), "{backup:?}");
+    let backed_up = summary(&db.url);
+    db.db().close().await;
+    std::fs::write(beside(&db, "test.db"), "abîmé\n".repeat(1000)).unwrap();
+    assert!(!renouveau(&db.url, &["check"]).status.success());
+
+    let restore = renouveau(&db.url, &["restore", "--from", out.to_str().unwrap()]);
+    assert!(restore.status.success(), "{restore:?}");
+    assert_eq!(summary(&db.url), backed_up);
+}
+
+#[tokio::test]
+async fn restoring_a_non_database_or_a_tampered_backup_is_refused() {
+    let db = open_demo_database().await;
+    let out = beside(&db, "sauvegarde.db");
+    let backup = renouveau(&db.url, &["backup", "--out", out.to_str().unwrap()]);
+    assert!(backup.status.success(), "{backup:?}");
+    let tampered = Db::connect(&sqlite_url(&out)).await.unwrap();
+    let mut tx = tampered.write().await.unwrap();
+    tx.execute(
+        "UPDATE audit_log SET after_state = after_state || ' ' WHERE id = 2",
+        &[],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    tampered.close().await;
+    let text = beside(&db, "notes.txt");
+    std::fs::write(&text, "ceci n'est pas une base de données\n".repeat(200)).unwrap();
+
+    db.db().close().await;
+    let database = beside(&db, "test.db");
+    let bytes_before = std::fs::read(&database).unwrap();
+    let files_before = folder_entries(&db);
+
+    let not_a_database = renouveau(&db.url, &["restore", "--from", text.to_str().unwrap()]);
+    assert!(!not_a_database.status.success());
+    assert!(
+        stderr(&not_a_database).contains("n'est pas une base SQLite lisible"),
+        "{}",
+        stderr(&not_a_database)
+    );
+
+    let broken_chain = renouveau(&db.url, &["restore", "--from", out.to_str().unwrap()]);
+    assert!(!broken_chain.status.success());
+    assert!(
+        stderr(&broken_chain).contains("journal d'audit de")
+            && stderr(&broken_chain).contains("altéré à la ligne n°2 ("),
+        "{}",
+        stderr(&broken_chain)
+    );
+
+    assert_eq!(std::fs::read(&database).unwrap(), bytes_before);
+    assert_eq!(folder_entries(&db), files_before, "nothing left beside");
+}
+
+#[test]
+fn postgres_backups_are_left_to_pg_dump_and_pg_restore() {
+    let url = "postgres://nobody@127.0.0.1:1/none";
+    let backup = renouveau(url, &["backup", "--out", "jamais-ecrit.db"]);
+    assert!(!backup.status.success());
+    assert!(stderr(&backup).contains("pg_dump"), "{}", stderr(&backup));
+    assert!(!Path::new("jamais-ecrit.db").exists());
+
+    let restore = renouveau(url, &["restore", "--from", "Cargo.toml"]);
+    assert!(!restore.status.success());
+    assert!(
+        stderr(&restore).contains("pg_restore"),
+        "{}",
+        stderr(&restore)
+    );
+}
+
+/// Accounts from the command line: the password rules, then a token's life (made, listed without
+/// its secret, revoked, refused).
+#[tokio::test]
+async fn user_add_enforces_the_password_rules_and_tokens_are_listed_and_revoked() {
+    use renouveau_domain::{Organisation, OrganisationKind, OrganisationRole, RoleSet};
+
+    let db = TestDb::new().await;
+    db.records::<Organisation>()
+        .create(
+            &Actor::system("test"),
+            Organisation {
+                name: "CA de Lens-Liévin".into(),
+                short_name: Some("CALL".into()),
+                kind: OrganisationKind::Epci,
+                siren: Some("246200364".parse().unwrap()),
+                siret: None,
+                roles: RoleSet::new([OrganisationRole::Funder]),
+            },
+        )
+        .await
+        .unwrap();
+    let email = "marie.dupont@exemple.fr";
+    let add = |password: &str| {
+        renouveau(
+            &db.url,
+            &[
+                "user", "add", "--email", email, "--org", "CALL", "--role", "editor",
+                "--password", password,
+            ],
+        )
+    };
+    for (password, rule) in [
+        ("Court 1", "au moins 12 caractères"),
+        ("motdepassetreslong", "une seule sorte de caractères"),
+        ("Marie.Dupont 2025", "adresse électronique"),
+    ] {
+        let refused = add(password);
+        assert!(!refused.status.success(), "{password}");
+        assert!(stderr(&refused).contains(rule), "{}", stderr(&refused));
+    }
+    let added = add("Bassin minier 2025");
+    assert!(added.status.success(), "{}", stderr(&added));
+
+    let created = renouveau(
+        &db.url,
+        &["token", "create", "--email", email, "--days", "30"],
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let shown = stdout(&created);
+    assert!(shown.contains("valable jusqu'au"), "{shown}");
+    let secret = shown.lines().last().unwrap().to_string();
+    let (prefix, rest) = secret.split_at(12);
+    assert!(prefix.starts_with("rnv_"));
+
+    let list = |db: &TestDb| stdout(&renouveau(&db.url, &["token", "list", "--email", email]));
+    let listed = list(&db);
+    assert!(listed.contains(prefix) && listed.contains("actif"), "{listed}");
+    assert!(!listed.contains(rest), "the secret is never shown again");
+
+    let revoked = renouveau(&db.url, &["token", "revoke", "--prefix", prefix]);
+    assert!(revoked.status.success(), "{}", stderr(&revoked));
+    assert!(stdout(&revoked).contains("révoqué"));
+    assert!(list(&db).contains("révoqué le"), "{}", list(&db));
+    let hash = renouveau_web::auth::secret::hash_token(&secret);
+    let user = renouveau_store::accounts::token_user(db.db(), &hash)
+        .await
+        .unwrap();
+    assert_eq!(user, None, "a revoked token acts for nobody");
+
+    let unknown = renouveau(&db.url, &["token", "revoke", "--id", "999"]);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("aucun jeton d'API n'a le numéro 999"));
 }

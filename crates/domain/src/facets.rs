@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Checked, FieldError, FieldErrorKind, require_non_negative};
 use crate::invariants::Invariants;
+use crate::review::{ValidationStatus, check_review};
 
 /// The yearly primary energy use a renovated mining dwelling must go below, in kWh/m².
 pub const ENERGY_TARGET_KWH_M2: f64 = 130.0;
@@ -19,7 +20,15 @@ pub struct HousingFacet {
     /// Yearly primary energy use after works, kWh/m².
     pub energy_after: Option<f64>,
     pub biosourced: bool,
+    /// Declared by a partner, validated or returned by the programme team.
+    #[serde(default = "ValidationStatus::by_default")]
+    pub validation: ValidationStatus,
+    /// The programme team's comment when it returns the record.
+    #[serde(default)]
+    pub validation_note: Option<String>,
 }
+
+crate::review::reviewed!(HousingFacet, validation);
 
 impl HousingFacet {
     /// Whether the energy use after works meets the programme's target, when known.
@@ -30,6 +39,7 @@ impl HousingFacet {
 
 impl Invariants for HousingFacet {
     fn check(&self) -> Checked {
+        check_review(self.validation, self.validation_note.as_deref())?;
         require_non_negative("dwellings", self.dwellings)?;
         for (field, value) in [
             ("energy_before", self.energy_before),
@@ -56,10 +66,19 @@ pub struct InsertionFacet {
     pub people_under_26: i64,
     pub people_long_term_unemployed: i64,
     pub people_women: i64,
+    /// Declared by a partner, validated or returned by the programme team.
+    #[serde(default = "ValidationStatus::by_default")]
+    pub validation: ValidationStatus,
+    /// The programme team's comment when it returns the record.
+    #[serde(default)]
+    pub validation_note: Option<String>,
 }
+
+crate::review::reviewed!(InsertionFacet, validation);
 
 impl Invariants for InsertionFacet {
     fn check(&self) -> Checked {
+        check_review(self.validation, self.validation_note.as_deref())?;
         require_non_negative("hours_required", self.hours_required)?;
         require_non_negative("hours_done", self.hours_done)?;
         require_non_negative("people", self.people)?;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Checked, FieldError, FieldErrorKind, require_text};
 use crate::invariants::{Invariants, TEXT_MAX, TITLE_MAX};
 use crate::money::Amount;
+use crate::review::{ValidationStatus, check_review};
 use crate::vocabulary;
 
 vocabulary! {
@@ -65,10 +66,19 @@ pub struct FinancingLine {
     pub paid: Amount,
     pub decision_ref: Option<String>,
     pub decision_on: Option<NaiveDate>,
+    /// Declared by a partner, validated or returned by the programme team.
+    #[serde(default = "ValidationStatus::by_default")]
+    pub validation: ValidationStatus,
+    /// The programme team's comment when it returns the record.
+    #[serde(default)]
+    pub validation_note: Option<String>,
 }
+
+crate::review::reviewed!(FinancingLine, validation);
 
 impl Invariants for FinancingLine {
     fn check(&self) -> Checked {
+        check_review(self.validation, self.validation_note.as_deref())?;
         if self.year.is_some_and(|year| !(1990..=2100).contains(&year)) {
             return Err(FieldError::new(
                 "year",

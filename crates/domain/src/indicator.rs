@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Checked, FieldError, FieldErrorKind, require_ordered, require_text};
 use crate::invariants::{Invariants, TEXT_MAX, TITLE_MAX};
+pub use crate::review::ValidationStatus;
+use crate::review::check_review;
 use crate::vocabulary;
 
 vocabulary! {
@@ -22,15 +24,6 @@ vocabulary! {
         Latest => "latest", "Dernière valeur";
         Average => "average", "Moyenne";
         Max => "max", "Maximum";
-    }
-}
-
-vocabulary! {
-    /// Whether a figure has been checked by the programme team.
-    ValidationStatus {
-        Declared => "declared", "Déclaré";
-        Validated => "validated", "Validé";
-        Returned => "returned", "Renvoyé";
     }
 }
 
@@ -104,12 +97,18 @@ pub struct Observation {
     pub observed_on: NaiveDate,
     /// The start of the period, for figures counted over a period.
     pub period_start: Option<NaiveDate>,
+    #[serde(default = "ValidationStatus::by_default")]
     pub status: ValidationStatus,
     pub document_id: Option<i64>,
     pub source_start: Option<i64>,
     pub source_end: Option<i64>,
     pub note: Option<String>,
+    /// The programme team's comment when it returns the figure.
+    #[serde(default)]
+    pub validation_note: Option<String>,
 }
+
+crate::review::reviewed!(Observation, status);
 
 impl Invariants for Observation {
     fn check(&self) -> Checked {
@@ -123,6 +122,7 @@ impl Invariants for Observation {
         if let Some(n) = &self.note {
             require_text("note", n, TEXT_MAX)?;
         }
+        check_review(self.status, self.validation_note.as_deref())?;
         check_source_span(self.document_id, self.source_start, self.source_end)
     }
 }

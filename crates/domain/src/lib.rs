@@ -14,6 +14,7 @@ pub mod money;
 pub mod operation;
 pub mod organisation;
 pub mod programme;
+pub mod review;
 pub mod territory;
 mod vocabulary;
 
@@ -26,7 +27,7 @@ pub use financing::{FinancingLine, FinancingState, Fund, FundContribution};
 pub use governance::{
     BodyKind, Decision, Deliberation, FollowUpAction, FollowUpStatus, GovernanceBody, Meeting,
 };
-pub use indicator::{Aggregation, Direction, Indicator, Observation, Target, ValidationStatus};
+pub use indicator::{Aggregation, Direction, Indicator, Observation, Target};
 pub use invariants::Invariants;
 pub use money::Amount;
 pub use operation::{Milestone, Operation, OperationAction, OperationKind, OperationStatus};
@@ -34,4 +35,5 @@ pub use organisation::{Organisation, OrganisationKind, OrganisationRole, RoleSet
 pub use programme::{
     Convention, ConventionKind, ConventionNode, ConventionSignatory, NodeKind, NodeLead, Programme,
 };
+pub use review::{Reviewed, ValidationStatus};
 pub use territory::{Territory, TerritoryLevel};

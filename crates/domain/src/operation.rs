@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Checked, FieldError, FieldErrorKind, require_ordered, require_text};
 use crate::invariants::{Invariants, TEXT_MAX, TITLE_MAX};
 use crate::money::Amount;
+use crate::review::{ValidationStatus, check_review};
 use crate::vocabulary;
 
 vocabulary! {
@@ -86,10 +87,19 @@ pub struct Operation {
     pub cost_ttc: Option<Amount>,
     pub start_on: Option<NaiveDate>,
     pub end_on: Option<NaiveDate>,
+    /// Declared by a partner, validated or returned by the programme team.
+    #[serde(default = "ValidationStatus::by_default")]
+    pub validation: ValidationStatus,
+    /// The programme team's comment when it returns the record.
+    #[serde(default)]
+    pub validation_note: Option<String>,
 }
+
+crate::review::reviewed!(Operation, validation);
 
 impl Invariants for Operation {
     fn check(&self) -> Checked {
+        check_review(self.validation, self.validation_note.as_deref())?;
         require_text("title", &self.title, TITLE_MAX)?;
         if let Some(d) = &self.description {
             require_text("description", d, TEXT_MAX)?;

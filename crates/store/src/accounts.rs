@@ -1,6 +1,7 @@
-//! People who sign in (one organisation and one role each), their browser sessions and their API
-//! tokens. Only hashes of secrets are stored: the caller hashes passwords and tokens. Creating a
-//! user is written to the audit trail like any other change.
+//! People who sign in (one organisation and one role each), their browser sessions, their API
+//! tokens (revocable, optionally expiring, acting for one organisation) and the failed sign-ins
+//! that slow password guessing down. Only hashes of secrets are stored: the caller hashes
+//! passwords and tokens. Creating a user is written to the audit trail like any other change.
 
 use chrono::{DateTime, Utc};
 use renouveau_domain::{Actor, FieldError, FieldErrorKind, Role};
@@ -235,31 +236,249 @@ pub async fn close_session(db: &Db, token_hash: &str) -> Result<()> {
     tx.commit().await
 }
 
-pub async fn create_api_token(db: &Db, user_id: i64, token_hash: &str) -> Result<()> {
+/// An API token as it may be shown: never its secret nor its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    /// The organisation the token acts for: the user's when it was made.
+    pub organisation_id: i64,
+    /// The token's first characters, enough to name it and too few to use it; none for tokens
+    /// made before prefixes were kept.
+    pub prefix: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Written at most once a minute (see [`LAST_USE_PRECISION`]).
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A token to record: its hash, its shown prefix and its optional expiry.
+#[derive(Debug, Clone, Copy)]
+pub struct NewApiToken<'a> {
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// How stale a token's last use may be before it is written again: reading with a token does
+/// not cost a write each time.
+pub const LAST_USE_PRECISION: chrono::Duration = chrono::Duration::minutes(1);
+
+const TOKEN_COLUMNS: &str = "id, user_id, organisation_id, prefix, created_at, expires_at, \
+    last_used_at, revoked_at";
+const TOKEN_KINDS: &[ColumnKind] = &[
+    ColumnKind::Int,
+    ColumnKind::Int,
+    ColumnKind::Int,
+    ColumnKind::Text,
+    ColumnKind::Timestamp,
+    ColumnKind::Timestamp,
+    ColumnKind::Timestamp,
+    ColumnKind::Timestamp,
+];
+
+fn decode_token(row: &[SqlValue]) -> ApiToken {
+    let int = |i: usize| row.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
+    let time = |i: usize| match row.get(i) {
+        Some(SqlValue::Timestamp(t)) => Some(*t),
+        _ => None,
+    };
+    ApiToken {
+        id: int(0),
+        user_id: int(1),
+        organisation_id: int(2),
+        prefix: row.get(3).and_then(SqlValue::as_str).map(str::to_string),
+        created_at: time(4).unwrap_or_default(),
+        expires_at: time(5),
+        last_used_at: time(6),
+        revoked_at: time(7),
+    }
+}
+
+fn optional_time(t: Option<DateTime<Utc>>) -> SqlValue {
+    t.map_or(SqlValue::Null(ColumnKind::Timestamp), SqlValue::from)
+}
+
+/// Records an API token for `user`, acting for the user's organisation; returns its id.
+pub async fn create_api_token(db: &Db, user: &User, token: NewApiToken<'_>) -> Result<i64> {
+    let mut tx = db.write().await?;
+    let id = insert_returning_id(
+        &mut tx,
+        "INSERT INTO api_token (token_hash, user_id, organisation_id, prefix, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        &[
+            token.token_hash.into(),
+            user.id.into(),
+            user.organisation_id.into(),
+            token.prefix.into(),
+            now().into(),
+            optional_time(token.expires_at),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The user an API token acts for. None when the token is unknown, revoked or expired, when the
+/// user is disabled, or when the user has moved to another organisation than the token's.
+pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
+    let at = now();
+    let mut kinds = USER_KINDS.to_vec();
+    kinds.extend([ColumnKind::Int, ColumnKind::Timestamp]);
+    let row = {
+        let mut tx = db.read().await?;
+        tx.fetch_optional(
+            &format!(
+                "SELECT {USER_COLUMNS}, api_token.id, api_token.last_used_at FROM api_token \
+                 JOIN app_user ON app_user.id = api_token.user_id \
+                 WHERE api_token.token_hash = $1 AND api_token.revoked_at IS NULL \
+                 AND (api_token.expires_at IS NULL OR api_token.expires_at > $2) \
+                 AND api_token.organisation_id = app_user.organisation_id \
+                 AND app_user.disabled_at IS NULL"
+            ),
+            &[token_hash.into(), at.into()],
+            &kinds,
+        )
+        .await?
+    };
+    let Some(row) = row else { return Ok(None) };
+    let token_id = row.get(USER_KINDS.len()).and_then(SqlValue::as_i64);
+    let last_used = match row.get(USER_KINDS.len() + 1) {
+        Some(SqlValue::Timestamp(t)) => Some(*t),
+        _ => None,
+    };
+    if let Some(token_id) = token_id
+        && last_used.is_none_or(|t| t < at - LAST_USE_PRECISION)
+    {
+        let mut tx = db.write().await?;
+        tx.execute(
+            "UPDATE api_token SET last_used_at = $1 WHERE id = $2",
+            &[at.into(), token_id.into()],
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    decode_user(&row).map(Some)
+}
+
+/// A user's API tokens, newest first, revoked ones included.
+pub async fn api_tokens_of(db: &Db, user_id: i64) -> Result<Vec<ApiToken>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_token WHERE user_id = $1 ORDER BY id DESC"),
+            &[user_id.into()],
+            TOKEN_KINDS,
+        )
+        .await?;
+    Ok(rows.iter().map(|r| decode_token(r)).collect())
+}
+
+pub async fn api_token(db: &Db, id: i64) -> Result<Option<ApiToken>> {
+    let mut tx = db.read().await?;
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_token WHERE id = $1"),
+            &[id.into()],
+            TOKEN_KINDS,
+        )
+        .await?;
+    Ok(row.map(|r| decode_token(&r)))
+}
+
+/// The tokens shown with this prefix (usually one).
+pub async fn api_tokens_with_prefix(db: &Db, prefix: &str) -> Result<Vec<ApiToken>> {
+    let mut tx = db.read().await?;
+    let rows = tx
+        .fetch_all(
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_token WHERE prefix = $1 ORDER BY id"),
+            &[prefix.into()],
+            TOKEN_KINDS,
+        )
+        .await?;
+    Ok(rows.iter().map(|r| decode_token(r)).collect())
+}
+
+/// Revokes a token at once; false when it was already revoked or does not exist.
+pub async fn revoke_api_token(db: &Db, id: i64) -> Result<bool> {
+    let mut tx = db.write().await?;
+    let revoked = tx
+        .execute(
+            "UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            &[now().into(), id.into()],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(revoked == 1)
+}
+
+/// Failed sign-ins counted since some time, for one account and for one client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignInFailures {
+    pub account: i64,
+    pub client_address: i64,
+}
+
+/// Failed sign-ins since `since`. `account` is the address typed, as [`normalise_email`] leaves
+/// it; `client_address` identifies where the attempt came from.
+pub async fn sign_in_failures_since(
+    db: &Db,
+    account: &str,
+    client_address: &str,
+    since: DateTime<Utc>,
+) -> Result<SignInFailures> {
+    let mut tx = db.read().await?;
+    let account = tx
+        .fetch_count(
+            "SELECT COUNT(*) FROM sign_in_failure WHERE account = $1 AND failed_at > $2",
+            &[account.into(), since.into()],
+        )
+        .await?;
+    let client_address = tx
+        .fetch_count(
+            "SELECT COUNT(*) FROM sign_in_failure WHERE client_address = $1 AND failed_at > $2",
+            &[client_address.into(), since.into()],
+        )
+        .await?;
+    Ok(SignInFailures {
+        account,
+        client_address,
+    })
+}
+
+/// Counts a failed sign-in, and forgets failures older than `forget_before`, which no longer
+/// count.
+pub async fn record_sign_in_failure(
+    db: &Db,
+    account: &str,
+    client_address: &str,
+    forget_before: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = db.write().await?;
     tx.execute(
-        "INSERT INTO api_token (token_hash, user_id, created_at) VALUES ($1, $2, $3)",
-        &[token_hash.into(), user_id.into(), now().into()],
+        "DELETE FROM sign_in_failure WHERE failed_at < $1",
+        &[forget_before.into()],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO sign_in_failure (account, client_address, failed_at) VALUES ($1, $2, $3)",
+        &[account.into(), client_address.into(), now().into()],
     )
     .await?;
     tx.commit().await
 }
 
-/// The user an API token acts for, unless revoked or disabled.
-pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<User>> {
-    let mut tx = db.read().await?;
-    let row = tx
-        .fetch_optional(
-            &format!(
-                "SELECT {USER_COLUMNS} FROM api_token JOIN app_user ON app_user.id = api_token.user_id \
-                 WHERE api_token.token_hash = $1 AND api_token.revoked_at IS NULL \
-                 AND app_user.disabled_at IS NULL"
-            ),
-            &[token_hash.into()],
-            USER_KINDS,
-        )
-        .await?;
-    row.map(|r| decode_user(&r)).transpose()
+/// Forgets an account's failed sign-ins, after it signed in.
+pub async fn clear_sign_in_failures(db: &Db, account: &str) -> Result<()> {
+    let mut tx = db.write().await?;
+    tx.execute(
+        "DELETE FROM sign_in_failure WHERE account = $1",
+        &[account.into()],
+    )
+    .await?;
+    tx.commit().await
 }
 
 async fn insert_returning_id(tx: &mut Tx, sql: &str, params: &[SqlValue]) -> Result<i64> {

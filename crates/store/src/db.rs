@@ -294,6 +294,29 @@ macro_rules! decode_row {
     }};
 }
 
+impl Db {
+    /// Runs a query returning one integer outside any transaction: one round trip, for the
+    /// cheap checks done on every request.
+    pub async fn fetch_count(&self, sql: &str, params: &[SqlValue]) -> Result<i64> {
+        let value: Option<i64> = match self {
+            Self::Sqlite(pool) => {
+                bind_values!(
+                    sqlx::query_scalar(AssertSqlSafe(sqlite_placeholders(sql))),
+                    params
+                )
+                .fetch_one(pool)
+                .await?
+            }
+            Self::Postgres(pool) => {
+                bind_values!(sqlx::query_scalar(AssertSqlSafe(sql.to_string())), params)
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        Ok(value.unwrap_or(0))
+    }
+}
+
 impl Tx {
     pub fn backend(&self) -> Backend {
         match self {

@@ -2,7 +2,7 @@
 //! and who owns it. Rows and records meet through serde: a record serialises to a JSON object
 //! whose fields are the columns.
 
-use renouveau_domain::Invariants;
+use renouveau_domain::{Invariants, Reviewed};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -45,6 +45,14 @@ pub trait Entity:
     /// Owners who may write the record besides the programme administrators; empty when only
     /// administrators may.
     const OWNERS: &'static [OwnerPath];
+
+    /// The validation state of records partners declare and the programme team reviews.
+    fn reviewed(&self) -> Option<&dyn Reviewed> {
+        None
+    }
+    fn reviewed_mut(&mut self) -> Option<&mut dyn Reviewed> {
+        None
+    }
 
     fn column(name: &str) -> Option<&'static Column> {
         Self::COLUMNS.iter().find(|c| c.name == name)

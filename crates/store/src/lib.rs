@@ -34,13 +34,15 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects to `url` and applies the migrations not yet applied.
+    /// Connects to `url`, applies the migrations not yet applied and seals the audit rows
+    /// written before the audit trail was a hash chain.
     pub async fn open(url: &str) -> Result<Self> {
         Self::from_db(Db::connect(url).await?).await
     }
 
     pub async fn from_db(db: Db) -> Result<Self> {
         db.migrate().await?;
+        audit::seal(&db).await?;
         Ok(Self { db })
     }
 

@@ -4,7 +4,7 @@
 
 use std::marker::PhantomData;
 
-use renouveau_domain::{Actor, FieldError, FieldErrorKind};
+use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus};
 
 use crate::audit::{self, AuditAction, AuditEntry, Change};
 use crate::authz::{WriteAction, authorize};
@@ -93,6 +93,40 @@ impl<'a, E: Entity> Records<'a, E> {
         Ok(record)
     }
 
+    /// The programme team's review of a declared record: validated, or returned with a comment
+    /// saying what to correct. Only administrators review; `expected_version` is the version
+    /// they looked at.
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        status: ValidationStatus,
+        note: Option<String>,
+    ) -> Result<Record<E>> {
+        if !actor.is_admin() {
+            return Err(StoreError::Forbidden {
+                actor: actor.label.clone(),
+                action: "review",
+                table: E::TABLE,
+            });
+        }
+        let mut tx = self.db.write().await?;
+        let mut data = get_in::<E>(&mut tx, id).await?.data;
+        let Some(reviewed) = data.reviewed_mut() else {
+            return Err(StoreError::Invalid(FieldError::new(
+                "validation",
+                FieldErrorKind::InvalidCode {
+                    expected: "un enregistrement soumis à validation",
+                },
+            )));
+        };
+        reviewed.set_review(status, note.filter(|n| !n.trim().is_empty()));
+        let record = update_in(&mut tx, actor, id, expected_version, data).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
     /// The audit trail of one record, oldest first.
     pub async fn history(&self, id: i64) -> Result<Vec<AuditEntry>> {
         let mut tx = self.db.read().await?;
@@ -147,7 +181,8 @@ pub async fn list_in<E: Entity>(tx: &mut Tx, query: &ListQuery) -> Result<Page<E
     })
 }
 
-pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, data: E) -> Result<Record<E>> {
+pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Result<Record<E>> {
+    declare_unless_team(actor, &mut data);
     data.check()?;
     let values = entity_values(&data)?;
     authorize::<E>(tx, actor, WriteAction::Create, None, &values).await?;
@@ -178,10 +213,11 @@ pub async fn update_in<E: Entity>(
     actor: &Actor,
     id: i64,
     expected_version: i64,
-    data: E,
+    mut data: E,
 ) -> Result<Record<E>> {
     let before = get_in::<E>(tx, id).await?;
     check_version(&before, expected_version)?;
+    declare_unless_team(actor, &mut data);
     data.check()?;
     data.check_change(&before.data)?;
     let old_values = entity_values(&before.data)?;
@@ -274,6 +310,16 @@ pub async fn set_archived_in<E: Entity>(
     };
     audit::write(tx, change(action, actor, Some(&before), &after)?).await?;
     Ok(after)
+}
+
+/// What a partner writes on a reviewed record is declared, whatever state it sends: only the
+/// programme team validates or returns.
+fn declare_unless_team<E: Entity>(actor: &Actor, data: &mut E) {
+    if !actor.is_admin()
+        && let Some(reviewed) = data.reviewed_mut()
+    {
+        reviewed.set_review(ValidationStatus::Declared, None);
+    }
 }
 
 fn check_version<E: Entity>(record: &Record<E>, expected: i64) -> Result<()> {

@@ -353,3 +353,10 @@ async fn named(db: &Db, sql: &str) -> Result<Vec<NamedRecord>> {
         })
         .collect())
 }
+
+/// A number that grows with every committed change: the id of the last audit row. Audit writers
+/// are serialised (see `audit`), so ids become visible in order, and figures computed after
+/// reading version `v` include every change up to `v`.
+pub async fn data_version(db: &Db) -> Result<i64> {
+    db.fetch_count("SELECT MAX(id) FROM audit_log", &[]).await
+}

@@ -14,7 +14,8 @@ macro_rules! entity {
             references: [$($ref_col:ident => $ref_table:literal),* $(,)?],
             unique: [$([$($ucol:ident),+]),* $(,)?],
             search: [$($scol:ident),* $(,)?],
-            owners: [$($owner:expr),* $(,)?] $(,)?
+            owners: [$($owner:expr),* $(,)?]
+            $(, reviewed: $reviewed:ident)? $(,)?
         }
     ) => {
         impl Entity for $ty {
@@ -26,6 +27,19 @@ macro_rules! entity {
             const UNIQUE: &'static [&'static [&'static str]] = &[$(&[$(stringify!($ucol)),+]),*];
             const SEARCH: &'static [&'static str] = &[$(stringify!($scol)),*];
             const OWNERS: &'static [OwnerPath] = &[$($owner),*];
+            $(reviewed_entity!($reviewed);)?
+        }
+    };
+}
+
+/// Records partners declare and the programme team reviews: they expose their state.
+macro_rules! reviewed_entity {
+    (yes) => {
+        fn reviewed(&self) -> Option<&dyn Reviewed> {
+            Some(self)
+        }
+        fn reviewed_mut(&mut self) -> Option<&mut dyn Reviewed> {
+            Some(self)
         }
     };
 }
@@ -149,11 +163,13 @@ entity!(FundContribution => "fund_contribution" {
 
 entity!(Operation => "operation" {
     columns: [programme_id: Int, title: Text, description: Text, kind: Text, owner_id: Int,
-        territory_id: Int, status: Text, cost_ht: Int, cost_ttc: Int, start_on: Date, end_on: Date],
+        territory_id: Int, status: Text, cost_ht: Int, cost_ttc: Int, start_on: Date, end_on: Date,
+        validation: Text, validation_note: Text],
     references: [programme_id => "programme", owner_id => "organisation", territory_id => "territory"],
     unique: [],
     search: [title, description],
     owners: [owned_by("owner_id")],
+    reviewed: yes,
 });
 
 entity!(OperationAction => "operation_action" {
@@ -174,29 +190,34 @@ entity!(Milestone => "milestone" {
 
 entity!(FinancingLine => "financing_line" {
     columns: [operation_id: Int, funder_id: Int, fund_id: Int, scheme: Text, year: Int, state: Text,
-        requested: Int, granted: Int, committed: Int, paid: Int, decision_ref: Text, decision_on: Date],
+        requested: Int, granted: Int, committed: Int, paid: Int, decision_ref: Text, decision_on: Date,
+        validation: Text, validation_note: Text],
     references: [operation_id => "operation", funder_id => "organisation", fund_id => "fund"],
     unique: [],
     search: [scheme, decision_ref],
     owners: [OPERATION_OWNER, owned_by("funder_id")],
+    reviewed: yes,
 });
 
 entity!(HousingFacet => "housing_facet" {
     columns: [operation_id: Int, dwellings: Int, landlord_id: Int, energy_before: Float,
-        energy_after: Float, biosourced: Bool],
+        energy_after: Float, biosourced: Bool, validation: Text, validation_note: Text],
     references: [operation_id => "operation", landlord_id => "organisation"],
     unique: [[operation_id]],
     search: [],
     owners: [OPERATION_OWNER, owned_by("landlord_id")],
+    reviewed: yes,
 });
 
 entity!(InsertionFacet => "insertion_facet" {
     columns: [operation_id: Int, hours_required: Int, hours_done: Int, people: Int, people_rsa: Int,
-        people_under_26: Int, people_long_term_unemployed: Int, people_women: Int],
+        people_under_26: Int, people_long_term_unemployed: Int, people_women: Int,
+        validation: Text, validation_note: Text],
     references: [operation_id => "operation"],
     unique: [[operation_id]],
     search: [],
     owners: [OPERATION_OWNER],
+    reviewed: yes,
 });
 
 entity!(Indicator => "indicator" {
@@ -221,11 +242,12 @@ entity!(Target => "target" {
 entity!(Observation => "observation" {
     columns: [indicator_id: Int, territory_id: Int, value: Float, observed_on: Date,
         period_start: Date, status: Text, document_id: Int, source_start: Int, source_end: Int,
-        note: Text],
+        note: Text, validation_note: Text],
     references: [indicator_id => "indicator", territory_id => "territory", document_id => "document"],
     unique: [],
     search: [note],
     owners: [],
+    reviewed: yes,
 });
 
 entity!(Meeting => "meeting" {

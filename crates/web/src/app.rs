@@ -1,31 +1,43 @@
 //! The router: pages, API, assets and health check, with the layers every response gets.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::routes::{Route, Routes};
 use crate::state::AppState;
 use crate::{api, pages};
 
 /// Requests larger than this are refused before they are read.
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every route the application serves, from the same calls that mount them.
+fn routes() -> Routes {
+    Routes::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .route("/api/openapi.json", get(api::openapi::document))
-        .route("/healthz", get(health))
-        .route("/static/style.css", get(stylesheet))
+        .get("/api/openapi.json", api::openapi::document)
+        .get("/healthz", health)
+        .get("/static/style.css", stylesheet)
+}
+
+/// The (method, path template) of every route, for tests that must cover them all.
+pub fn route_catalogue() -> Vec<Route> {
+    routes().served().to_vec()
+}
+
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_router()
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -56,7 +68,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The peer address reaches the handlers: sign-in failures are counted per client address.
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -4,10 +4,12 @@
 
 pub mod api;
 mod app;
+mod cache;
 pub mod auth;
 mod error;
 mod pages;
+pub mod routes;
 mod state;
 
-pub use app::{router, serve};
+pub use app::{route_catalogue, router, serve};
 pub use state::AppState;

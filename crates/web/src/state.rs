@@ -1,13 +1,17 @@
 //! What every request handler shares. Nothing here holds state that matters between requests:
-//! several servers can run side by side on one PostgreSQL.
+//! several servers can run side by side on one PostgreSQL (the read cache checks the database's
+//! data version on every use).
 
 use renouveau_store::Store;
+
+use crate::cache::ReadCache;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
     /// Marks cookies `Secure`: on whenever the application is served over HTTPS.
     pub secure_cookies: bool,
+    pub cache: ReadCache,
 }
 
 impl AppState {
@@ -15,6 +19,7 @@ impl AppState {
         Self {
             store,
             secure_cookies: false,
+            cache: ReadCache::default(),
         }
     }
 }

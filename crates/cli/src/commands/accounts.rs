@@ -1,12 +1,14 @@
-//! `renouveau user add` and `renouveau token create`.
+//! `renouveau user add` and `renouveau token create|list|revoke`.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use renouveau_domain::{Actor, Organisation, Role};
-use renouveau_store::accounts::{self, User};
+use renouveau_store::accounts::{self, ApiToken, User};
 use renouveau_store::{ListQuery, Record, Store};
 use renouveau_web::auth::{self, password};
+// chrono as sqlx re-exports it: the same crate the store's dates are made of.
+use sqlx::types::chrono::{DateTime, Utc};
 
 pub async fn add_user(
     url: &str,
@@ -21,7 +23,7 @@ pub async fn add_user(
             Role::CODES.join(", ")
         )
     })?;
-    if let Some(violation) = password.and_then(password::policy_violation) {
+    if let Some(violation) = password.and_then(|p| password::policy_violation(p, email)) {
         bail!("{violation}");
     }
     let store = Store::open(url).await.context("opening the database")?;
@@ -53,19 +55,110 @@ pub async fn add_user(
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn create_token(url: &str, email: &str) -> anyhow::Result<ExitCode> {
+pub async fn create_token(url: &str, email: &str, days: Option<u32>) -> anyhow::Result<ExitCode> {
     let store = Store::open(url).await.context("opening the database")?;
-    let Some(user) = accounts::user_by_email(store.db(), email).await? else {
-        bail!("aucun utilisateur n'a l'adresse « {email} »");
-    };
+    let user = find_user(&store, email).await?;
     ensure_enabled(&user)?;
-    let token = auth::create_api_token(&store, &user).await?;
+    let expires_at = days.map(auth::expiry_in_days);
+    let token = auth::create_api_token(&store, &user, expires_at).await?;
+    let validity = expires_at.map_or_else(
+        || "valable jusqu'à sa révocation".to_string(),
+        |at| format!("valable jusqu'au {}", french_time(at)),
+    );
     println!(
-        "Jeton d'API créé pour {} ; il ne sera plus affiché. En-tête : Authorization: Bearer <jeton>",
+        "Jeton d'API n° {} ({}) créé pour {}, {validity} ; il ne sera plus affiché. \
+         En-tête : Authorization: Bearer <jeton>",
+        token.id,
+        token.prefix(),
         user.email
     );
-    println!("{token}");
+    println!("{}", token.secret);
     Ok(ExitCode::SUCCESS)
+}
+
+pub async fn list_tokens(url: &str, email: &str) -> anyhow::Result<ExitCode> {
+    let store = Store::open(url).await.context("opening the database")?;
+    let user = find_user(&store, email).await?;
+    let tokens = accounts::api_tokens_of(store.db(), user.id).await?;
+    if tokens.is_empty() {
+        println!("{} n'a aucun jeton d'API.", user.email);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Jetons d'API de {} (le plus récent d'abord) :", user.email);
+    println!("n°\tpréfixe\tcréé le\tdernier usage\texpire le\tétat");
+    for token in tokens {
+        let when = |at: Option<_>| at.map_or_else(|| "-".to_string(), french_time);
+        let state = match (token.revoked_at, token.expires_at) {
+            (Some(at), _) => format!("révoqué le {}", french_time(at)),
+            (None, Some(at)) if at <= Utc::now() => "expiré".to_string(),
+            (None, _) if token.organisation_id != user.organisation_id => {
+                "inactif (l'utilisateur a changé d'organisation)".to_string()
+            }
+            (None, _) => "actif".to_string(),
+        };
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{state}",
+            token.id,
+            token.prefix.as_deref().unwrap_or("-"),
+            french_time(token.created_at),
+            when(token.last_used_at),
+            when(token.expires_at),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn revoke_token(
+    url: &str,
+    id: Option<i64>,
+    prefix: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let store = Store::open(url).await.context("opening the database")?;
+    let token = match (id, prefix) {
+        (Some(id), _) => accounts::api_token(store.db(), id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("aucun jeton d'API n'a le numéro {id}"))?,
+        (None, Some(prefix)) => token_by_prefix(&store, prefix).await?,
+        (None, None) => bail!("désignez le jeton par --id ou --prefix"),
+    };
+    if accounts::revoke_api_token(store.db(), token.id).await? {
+        tracing::info!(token = token.id, "API token revoked");
+        println!(
+            "Jeton d'API n° {} révoqué : il ne permet plus rien.",
+            token.id
+        );
+    } else {
+        println!("Le jeton d'API n° {} était déjà révoqué.", token.id);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn token_by_prefix(store: &Store, given: &str) -> anyhow::Result<ApiToken> {
+    let given = given.trim();
+    if given.chars().count() < auth::API_TOKEN_PREFIX_LENGTH {
+        bail!(
+            "préfixe « {given} » trop court : donnez les {} premiers caractères affichés par « renouveau token list »",
+            auth::API_TOKEN_PREFIX_LENGTH
+        );
+    }
+    let prefix = auth::api_token_prefix(given);
+    let mut found = accounts::api_tokens_with_prefix(store.db(), prefix).await?;
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => bail!("aucun jeton d'API n'a le préfixe « {prefix} »"),
+        n => bail!("{n} jetons ont le préfixe « {prefix} » : désignez-le par son numéro (--id)"),
+    }
+}
+
+async fn find_user(store: &Store, email: &str) -> anyhow::Result<User> {
+    accounts::user_by_email(store.db(), email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("aucun utilisateur n'a l'adresse « {email} »"))
+}
+
+/// A moment as the French write it, in UTC (the time the database keeps).
+fn french_time(at: DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
 fn ensure_enabled(user: &User) -> anyhow::Result<()> {

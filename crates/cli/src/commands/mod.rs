@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub mod accounts;
+pub mod audit;
+pub mod backup;
 pub mod check;
 pub mod document;
 pub mod init;

@@ -431,6 +431,7 @@ impl<'a> Loader<'a> {
         for (line, row) in files::rows::<files::ObservationRow>(file)? {
             let place = Place::of(row.source_start, row.source_end);
             let observation = Observation {
+                validation_note: None,
                 indicator_id: self.id_of("indicator", &row.indicator, file, line)?,
                 territory_id: self.territories.resolve(&row.territory, file.name, line)?,
                 value: row.value,
@@ -460,6 +461,8 @@ impl<'a> Loader<'a> {
         let file = files::OPERATIONS;
         for (line, row) in files::rows::<files::OperationRow>(file)? {
             let operation = Operation {
+                validation: ValidationStatus::Validated,
+                validation_note: None,
                 programme_id: self.programme,
                 title: row.title,
                 description: row.description,
@@ -510,6 +513,8 @@ impl<'a> Loader<'a> {
         for (line, row) in files::rows::<files::FinancingRow>(file)? {
             let amount = |v: Option<f64>| euros(v.unwrap_or(0.0), file, line);
             let financing = FinancingLine {
+                validation: ValidationStatus::Validated,
+                validation_note: None,
                 operation_id: self.id_of("operation", &row.operation, file, line)?,
                 funder_id: self.id_of("organisation", &row.funder, file, line)?,
                 fund_id: self.optional_id("fund", &row.fund, file, line)?,
@@ -546,6 +551,8 @@ impl<'a> Loader<'a> {
         let file = files::HOUSING;
         for (line, row) in files::rows::<files::HousingRow>(file)? {
             let facet = HousingFacet {
+                validation: ValidationStatus::Validated,
+                validation_note: None,
                 operation_id: self.id_of("operation", &row.operation, file, line)?,
                 dwellings: row.dwellings,
                 landlord_id: self.optional_id("organisation", &row.landlord, file, line)?,
@@ -570,6 +577,8 @@ impl<'a> Loader<'a> {
         let file = files::INSERTION;
         for (line, row) in files::rows::<files::InsertionRow>(file)? {
             let facet = InsertionFacet {
+                validation: ValidationStatus::Validated,
+                validation_note: None,
                 operation_id: self.id_of("operation", &row.operation, file, line)?,
                 hours_required: row.hours_required.unwrap_or(0),
                 hours_done: row.hours_done.unwrap_or(0),

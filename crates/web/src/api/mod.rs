@@ -6,10 +6,9 @@ mod entities;
 pub mod list_params;
 pub mod openapi;
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, post};
 
+use crate::routes::Routes;
 use crate::state::AppState;
 use entities::{archive, create, fetch, list, list_children, restore, update};
 
@@ -136,35 +135,30 @@ macro_rules! api_children {
     };
 }
 
-pub fn routes() -> Router<AppState> {
-    let mut router = Router::new();
+pub fn routes() -> Routes {
+    let mut routes = Routes::new();
     macro_rules! entity_routes {
         ($ty:ty, $path:literal, $label:literal) => {
-            router = router
-                .route(concat!("/", $path), get(list::<$ty>).post(create::<$ty>))
-                .route(
-                    concat!("/", $path, "/{id}"),
-                    get(fetch::<$ty>).put(update::<$ty>),
-                )
-                .route(concat!("/", $path, "/{id}/archive"), post(archive::<$ty>))
-                .route(concat!("/", $path, "/{id}/restore"), post(restore::<$ty>));
+            routes = routes
+                .get(concat!("/", $path), list::<$ty>)
+                .post(concat!("/", $path), create::<$ty>)
+                .get(concat!("/", $path, "/{id}"), fetch::<$ty>)
+                .put(concat!("/", $path, "/{id}"), update::<$ty>)
+                .post(concat!("/", $path, "/{id}/archive"), archive::<$ty>)
+                .post(concat!("/", $path, "/{id}/restore"), restore::<$ty>);
         };
     }
     api_entities!(entity_routes);
     macro_rules! child_routes {
         ($parent:literal, $children:literal, $ty:ty, $column:literal) => {
-            router = router.route(
+            routes = routes.get(
                 concat!("/", $parent, "/{id}/", $children),
-                get(
-                    |state: State<AppState>,
-                     id: Path<i64>,
-                     params: Query<Vec<(String, String)>>| {
-                        list_children::<$ty>(state, id, params, $column)
-                    },
-                ),
+                |state: State<AppState>, id: Path<i64>, params: Query<Vec<(String, String)>>| {
+                    list_children::<$ty>(state, id, params, $column)
+                },
             );
         };
     }
     api_children!(child_routes);
-    router
+    routes
 }

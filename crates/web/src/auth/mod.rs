@@ -1,17 +1,27 @@
-//! Who is asking: sign-in with a password, browser sessions (cookie + CSRF token), API tokens.
+//! Who is asking: sign-in with a password, browser sessions (cookie + CSRF token), API tokens,
+//! and the throttling of failed sign-ins.
 
+mod client;
 pub mod password;
 pub mod secret;
+pub mod throttle;
 mod viewer;
 
+pub use client::ClientAddress;
 pub use viewer::{SESSION_COOKIE, Viewer};
 
-use chrono::{Duration, Utc};
-use renouveau_store::accounts::{self, User};
+use chrono::{DateTime, Duration, Utc};
+use renouveau_store::accounts::{self, NewApiToken, User};
 use renouveau_store::{Result, Store};
 
 /// How long a browser session lasts without signing in again.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
+
+/// Every API token starts with this, so that a leaked one is recognisable.
+pub const API_TOKEN_MARK: &str = "rnv_";
+
+/// How many characters of a token are kept in clear to name it: the mark and 32 random bits.
+pub const API_TOKEN_PREFIX_LENGTH: usize = API_TOKEN_MARK.len() + 8;
 
 /// A new session for `user`: returns the cookie value (the secret) to hand to the browser.
 pub async fn open_session(store: &Store, user: &User) -> Result<String> {
@@ -28,9 +38,50 @@ pub async fn open_session(store: &Store, user: &User) -> Result<String> {
     Ok(token)
 }
 
-/// Creates an API token for `user` and returns it; only its hash is kept.
-pub async fn create_api_token(store: &Store, user: &User) -> Result<String> {
-    let token = format!("rnv_{}", secret::new_token());
-    accounts::create_api_token(store.db(), user.id, &secret::hash_token(&token)).await?;
-    Ok(token)
+/// An API token just made: the secret, shown once, and the id it is listed and revoked by.
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub id: i64,
+    pub secret: String,
+}
+
+impl IssuedToken {
+    /// What `renouveau token list` shows of it.
+    pub fn prefix(&self) -> &str {
+        api_token_prefix(&self.secret)
+    }
+}
+
+/// Creates an API token for `user`, acting for the user's organisation until `expires_at` (if
+/// any) or until revoked; only its hash and its prefix are kept.
+pub async fn create_api_token(
+    store: &Store,
+    user: &User,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<IssuedToken> {
+    let secret = format!("{API_TOKEN_MARK}{}", secret::new_token());
+    let id = accounts::create_api_token(
+        store.db(),
+        user,
+        NewApiToken {
+            token_hash: &secret::hash_token(&secret),
+            prefix: api_token_prefix(&secret),
+            expires_at,
+        },
+    )
+    .await?;
+    Ok(IssuedToken { id, secret })
+}
+
+/// The expiry of a token valid for `days` days from now.
+pub fn expiry_in_days(days: u32) -> DateTime<Utc> {
+    Utc::now() + Duration::days(i64::from(days))
+}
+
+/// The part of a token (or of anything starting like one) kept in clear.
+pub fn api_token_prefix(token: &str) -> &str {
+    token
+        .char_indices()
+        .nth(API_TOKEN_PREFIX_LENGTH)
+        .map_or(token, |(end, _)| &token[..end])
 }

@@ -1,6 +1,8 @@
 //! The dashboard: key indicators against their targets, money by funder and state, operations
 //! by status and by axis, the latest deliberations. Every figure links to what it is made of.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -8,12 +10,13 @@ use renouveau_domain::{
     Convention, ConventionNode, Deliberation, GovernanceBody, NodeKind, OperationStatus,
 };
 use renouveau_report::{BarChart, BarRow, Unit, bar_chart};
-use renouveau_store::{ListQuery, summaries};
+use renouveau_store::{ListQuery, Store, summaries};
 
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
 use super::lookup::{by_ids, date, whole_euros};
 use crate::auth::Viewer;
+use crate::error::WebError;
 use crate::state::AppState;
 
 /// The convention whose axes the dashboard counts operations by: the one in force.
@@ -54,6 +57,11 @@ struct DeliberationRow {
 #[template(path = "dashboard.html")]
 struct Dashboard {
     page: Page,
+    figures: Arc<Figures>,
+}
+
+/// Everything the dashboard shows, the same for every visitor.
+struct Figures {
     indicators: Vec<IndicatorRow>,
     total_granted_cents: i64,
     total_granted: String,
@@ -71,7 +79,17 @@ pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<impl IntoResponse, PageError> {
-    let store = &state.store;
+    let figures = state
+        .cache
+        .get_or_compute(state.store.db(), String::new(), figures(&state.store))
+        .await?;
+    render(&Dashboard {
+        page: Page::new(&viewer, "/", "Tableau de bord"),
+        figures,
+    })
+}
+
+async fn figures(store: &Store) -> Result<Figures, WebError> {
     let indicators = with_targets(store)
         .await?
         .iter()
@@ -129,8 +147,7 @@ pub async fn show(
         .collect();
 
     let (convention, axes) = axes(store).await?;
-    render(&Dashboard {
-        page: Page::new(&viewer, "/", "Tableau de bord"),
+    Ok(Figures {
         indicators,
         total_granted_cents,
         total_granted: whole_euros(total_granted_cents),
@@ -145,7 +162,7 @@ pub async fn show(
     })
 }
 
-async fn axes(store: &renouveau_store::Store) -> Result<(String, Vec<AxisRow>), PageError> {
+async fn axes(store: &Store) -> Result<(String, Vec<AxisRow>), WebError> {
     let found = store
         .records::<Convention>()
         .list(&ListQuery::default().eq("code", CURRENT_CONVENTION))
@@ -180,9 +197,7 @@ async fn axes(store: &renouveau_store::Store) -> Result<(String, Vec<AxisRow>), 
     Ok((convention.data.title, rows))
 }
 
-async fn latest_deliberations(
-    store: &renouveau_store::Store,
-) -> Result<Vec<DeliberationRow>, PageError> {
+async fn latest_deliberations(store: &Store) -> Result<Vec<DeliberationRow>, WebError> {
     let found = store
         .records::<Deliberation>()
         .list(&ListQuery::default().sort_by("decided_on", true).page(1, 5))

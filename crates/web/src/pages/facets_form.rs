@@ -6,7 +6,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use renouveau_domain::{HousingFacet, InsertionFacet, Operation, Organisation, OrganisationKind};
+use renouveau_domain::{
+    ValidationStatus,HousingFacet, InsertionFacet, Operation, Organisation, OrganisationKind};
 use renouveau_store::{ListQuery, Record, StoreError};
 
 use super::forms::{self, VERSION_FIELD};
@@ -94,6 +95,8 @@ impl FacetForm {
 
     fn housing(&self, operation_id: i64) -> Result<HousingFacet, FormError> {
         Ok(HousingFacet {
+            validation: ValidationStatus::by_default(),
+            validation_note: None,
             operation_id,
             dwellings: forms::count("dwellings", &self.dwellings)?,
             landlord_id: forms::id(
@@ -109,6 +112,8 @@ impl FacetForm {
 
     fn insertion(&self, operation_id: i64) -> Result<InsertionFacet, FormError> {
         Ok(InsertionFacet {
+            validation: ValidationStatus::by_default(),
+            validation_note: None,
             operation_id,
             hours_required: forms::count("hours_required", &self.hours_required)?,
             hours_done: forms::count("hours_done", &self.hours_done)?,

@@ -12,7 +12,7 @@ use renouveau_report::{Projection, SeriesChart, on_track, project, series_chart}
 use renouveau_store::{ListQuery, Record, Store};
 
 use super::layout::{Crumb, Page, PageError, render};
-use super::lookup::{all, by_ids, date, number};
+use super::lookup::{all, by_ids, date, number, source_text};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -265,33 +265,10 @@ fn value_row(
             .unwrap_or_default(),
         status: o.data.status.label_fr(),
         note: o.data.note.clone().unwrap_or_default(),
-        source: source_text(o, documents),
+        source: match o.data.document_id.and_then(|d| documents.get(&d)) {
+            Some(document) => source_text(document, o.data.source_start.zip(o.data.source_end)),
+            None => "Saisie dans l'application".into(),
+        },
     }
 }
 
-/// "« passage » (titre du document, caractères a à b)", or what is known of the source.
-fn source_text(o: &Record<Observation>, documents: &HashMap<i64, Record<Document>>) -> String {
-    let Some(document) = o.data.document_id.and_then(|d| documents.get(&d)) else {
-        return "Saisie dans l'application".into();
-    };
-    let (Some(start), Some(end)) = (o.data.source_start, o.data.source_end) else {
-        return document.data.title.clone();
-    };
-    let passage = document.data.text.as_deref().and_then(|text| {
-        let start = usize::try_from(start).ok()?;
-        let end = usize::try_from(end).ok()?;
-        Some(
-            text.chars()
-                .skip(start)
-                .take(end.saturating_sub(start))
-                .collect::<String>(),
-        )
-    });
-    match passage {
-        Some(p) => format!(
-            "« {p} » ({}, caractères {start} à {end})",
-            document.data.title
-        ),
-        None => format!("{}, caractères {start} à {end}", document.data.title),
-    }
-}

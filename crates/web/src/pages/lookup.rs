@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use renouveau_domain::{Amount, money::group_thousands};
+use renouveau_domain::{Amount, Document, money::group_thousands};
 use renouveau_store::query::MAX_PER_PAGE;
 use renouveau_store::{Entity, FilterOp, ListQuery, Record, Store};
 
@@ -101,5 +101,30 @@ mod tests {
         assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
         assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
         assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
+    }
+}
+
+/// "« passage » (titre du document, caractères a à b)", or what is known of the source when the
+/// document's text is not attached.
+pub fn source_text(document: &Record<Document>, span: Option<(i64, i64)>) -> String {
+    let Some((start, end)) = span else {
+        return document.data.title.clone();
+    };
+    let passage = document.data.text.as_deref().and_then(|text| {
+        let from = usize::try_from(start).ok()?;
+        let to = usize::try_from(end).ok()?;
+        Some(
+            text.chars()
+                .skip(from)
+                .take(to.saturating_sub(from))
+                .collect::<String>(),
+        )
+    });
+    match passage {
+        Some(p) => format!(
+            "« {p} » ({}, caractères {start} à {end})",
+            document.data.title
+        ),
+        None => format!("{}, caractères {start} à {end}", document.data.title),
     }
 }

@@ -16,49 +16,40 @@ mod partners;
 mod session;
 mod territories;
 
-use axum::Router;
-use axum::routing::get;
+use crate::routes::Routes;
 
-use crate::state::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(dashboard::show))
-        .route("/operations", get(operations::list))
-        .route(
-            "/operations/nouvelle",
-            get(operation_form::new_form).post(operation_form::create),
-        )
-        .route("/operations/{id}", get(operations::show))
-        .route(
-            "/operations/{id}/modifier",
-            get(operation_form::edit_form).post(operation_form::update),
-        )
-        .route(
-            "/operations/{id}/financements",
-            axum::routing::post(operations::add_financing),
-        )
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", dashboard::show)
+        .get("/operations", operations::list)
+        .get("/operations/nouvelle", operation_form::new_form)
+        .post("/operations/nouvelle", operation_form::create)
+        .get("/operations/{id}", operations::show)
+        .get("/operations/{id}/modifier", operation_form::edit_form)
+        .post("/operations/{id}/modifier", operation_form::update)
+        .post("/operations/{id}/financements", operations::add_financing)
+        .get(
             "/operations/{id}/financements/{line_id}",
-            get(financing_form::edit_form).post(financing_form::update),
+            financing_form::edit_form,
         )
-        .route(
-            "/operations/{id}/jalons",
-            get(milestone_form::form).post(milestone_form::add),
+        .post(
+            "/operations/{id}/financements/{line_id}",
+            financing_form::update,
         )
-        .route(
-            "/operations/{id}/volets",
-            get(facets_form::form).post(facets_form::save),
-        )
-        .route("/indicateurs", get(indicators::list))
-        .route("/indicateurs/{id}", get(indicators::show))
-        .route("/territoires", get(territories::map))
-        .route("/territoires/{id}", get(territories::show))
-        .route("/conventions", get(conventions::list))
-        .route("/partenaires", get(partners::list))
-        .route("/partenaires/{id}", get(partners::show))
-        .route("/financements", get(funding::list))
-        .route("/connexion", get(session::form).post(session::sign_in))
-        .route("/deconnexion", axum::routing::post(session::sign_out))
+        .get("/operations/{id}/jalons", milestone_form::form)
+        .post("/operations/{id}/jalons", milestone_form::add)
+        .get("/operations/{id}/volets", facets_form::form)
+        .post("/operations/{id}/volets", facets_form::save)
+        .get("/indicateurs", indicators::list)
+        .get("/indicateurs/{id}", indicators::show)
+        .get("/territoires", territories::map)
+        .get("/territoires/{id}", territories::show)
+        .get("/conventions", conventions::list)
+        .get("/partenaires", partners::list)
+        .get("/partenaires/{id}", partners::show)
+        .get("/financements", funding::list)
+        .get("/connexion", session::form)
+        .post("/connexion", session::sign_in)
+        .post("/deconnexion", session::sign_out)
         .fallback(layout::not_found)
 }

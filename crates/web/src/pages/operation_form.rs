@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
+    ValidationStatus,
     FieldErrorKind, Operation, OperationKind, OperationStatus, Organisation, Programme, Territory,
     TerritoryLevel,
 };
@@ -93,6 +94,8 @@ impl OperationForm {
             .parse()
             .map_err(|_| forms::refuse("status", FieldErrorKind::Required))?;
         Ok(Operation {
+            validation: ValidationStatus::by_default(),
+            validation_note: None,
             programme_id,
             title: self.title.trim().to_string(),
             description: forms::text(&self.description),

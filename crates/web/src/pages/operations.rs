@@ -1,6 +1,7 @@
 //! Opérations: the filterable list and the page of one operation.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
@@ -8,11 +9,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
-    Amount, Convention, ConventionNode, FieldError, FinancingLine, FinancingState, Fund,
+    ValidationStatus,
+    Amount, Convention, ConventionNode, Document, FieldError, FinancingLine, FinancingState, Fund,
     HousingFacet, InsertionFacet, Milestone, Operation, OperationAction, OperationKind,
     OperationStatus, Organisation, Territory, TerritoryLevel,
 };
-use renouveau_store::{FilterOp, ListQuery, Record, StoreError, audit, summaries};
+use renouveau_store::{
+    FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries,
+};
 
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
@@ -127,6 +131,16 @@ pub struct SortLink {
 #[template(path = "operations.html")]
 struct ListPage {
     page: Page,
+    can_write: bool,
+    content: Arc<RenderedList>,
+}
+
+/// The list and its filters as HTML, the same for every visitor.
+struct RenderedList(String);
+
+#[derive(Template)]
+#[template(path = "operations_list.html")]
+struct ListContent {
     q: String,
     actions: Vec<Choice>,
     epcis: Vec<Choice>,
@@ -136,14 +150,12 @@ struct ListPage {
     kinds: Vec<Choice>,
     owners: Vec<Choice>,
     funders: Vec<Choice>,
-    rows: Vec<Row>,
-    total: i64,
+    found: Found,
     sorts: Vec<SortLink>,
     previous: Option<String>,
     next: Option<String>,
     page_number: u32,
     pages: u32,
-    can_write: bool,
 }
 
 fn parse_id(field: &str, value: &str) -> Result<Option<i64>, WebError> {
@@ -165,12 +177,158 @@ fn restrict(ids: &mut Option<BTreeSet<i64>>, other: Vec<i64>) {
     });
 }
 
+/// One page of operations matching the filters, the same for every visitor.
+struct Found {
+    rows: Vec<Row>,
+    total: i64,
+}
+
+/// The names the filters offer, the same for every visitor.
+struct FilterNames {
+    territories: Vec<summaries::NamedRecord>,
+    organisations: Vec<summaries::NamedRecord>,
+    nodes: Vec<summaries::NamedRecord>,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(filters): Query<Filters>,
 ) -> Result<impl IntoResponse, PageError> {
+    let sort = if filters.sort.is_empty() {
+        "title"
+    } else {
+        &filters.sort
+    };
+    let (column, descending) = sort.strip_prefix('-').map_or((sort, false), |c| (c, true));
+    if !["title", "status", "start_on", "cost_ht"].contains(&column) {
+        return Err(WebError::bad_request("sort", "Tri inconnu.").into());
+    }
+    let page_number = filters.page.unwrap_or(1).max(1);
+    let content = state
+        .cache
+        .get_or_compute(
+            state.store.db(),
+            filters.link(page_number, sort),
+            list_content(&state, &filters, (column, descending), page_number),
+        )
+        .await?;
+    render(&ListPage {
+        page: Page::new(&viewer, "/operations", "Opérations").crumb("", "Opérations"),
+        can_write: super::forms::may_write(&viewer),
+        content,
+    })
+}
+
+async fn list_content(
+    state: &AppState,
+    filters: &Filters,
+    (column, descending): (&str, bool),
+    page_number: u32,
+) -> Result<RenderedList, WebError> {
     let store = &state.store;
+    let query = operation_query(store, filters)
+        .await?
+        .sort_by(column, descending)
+        .page(page_number, PER_PAGE);
+    let found = find(store, &query).await?;
+    let names = state
+        .cache
+        .get_or_compute(store.db(), String::new(), filter_names(store))
+        .await?;
+
+    let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(1)
+        .max(1);
+    let sorts = [
+        ("Titre", "title"),
+        ("Statut", "status"),
+        ("Début", "start_on"),
+        ("Coût HT", "cost_ht"),
+    ]
+    .into_iter()
+    .map(|(label, key)| {
+        let current = (column == key).then_some(if descending {
+            "descending"
+        } else {
+            "ascending"
+        });
+        let target = if column == key && !descending {
+            format!("-{key}")
+        } else {
+            key.to_string()
+        };
+        SortLink {
+            label,
+            href: filters.link(1, &target),
+            current,
+        }
+    })
+    .collect();
+
+    let by_level = |level: TerritoryLevel, selected: &str| {
+        choices(
+            names
+                .territories
+                .iter()
+                .filter(|t| t.group == level.code())
+                .map(|t| (t.id.to_string(), t.name.clone())),
+            selected,
+        )
+    };
+    let org_choices = |selected: &str| {
+        choices(
+            names
+                .organisations
+                .iter()
+                .map(|o| (o.id.to_string(), o.name.clone())),
+            selected,
+        )
+    };
+    let actions = choices(
+        names
+            .nodes
+            .iter()
+            .map(|n| (n.id.to_string(), format!("{} · {}", n.group, n.name))),
+        &filters.action,
+    );
+    let sort = if descending {
+        format!("-{column}")
+    } else {
+        column.to_string()
+    };
+    let content = ListContent {
+        q: filters.q.clone(),
+        actions,
+        epcis: by_level(TerritoryLevel::Epci, &filters.epci),
+        communes: by_level(TerritoryLevel::Commune, &filters.commune),
+        cites: by_level(TerritoryLevel::Cite, &filters.cite),
+        statuses: choices(
+            OperationStatus::ALL
+                .iter()
+                .map(|s| (s.code().to_string(), s.label_fr().to_string())),
+            &filters.status,
+        ),
+        kinds: choices(
+            OperationKind::ALL
+                .iter()
+                .map(|k| (k.code().to_string(), k.label_fr().to_string())),
+            &filters.kind,
+        ),
+        owners: org_choices(&filters.owner),
+        funders: org_choices(&filters.funder),
+        found,
+        sorts,
+        previous: (page_number > 1).then(|| filters.link(page_number - 1, &sort)),
+        next: (page_number < pages).then(|| filters.link(page_number + 1, &sort)),
+        page_number,
+        pages,
+    };
+    Ok(RenderedList(content.render()?))
+}
+
+/// The filters as a query on operations, checked: unknown ids are a French error.
+async fn operation_query(store: &Store, filters: &Filters) -> Result<ListQuery, WebError> {
     let db = store.db();
     let mut query = ListQuery::default();
     let mut operation_ids: Option<BTreeSet<i64>> = None;
@@ -212,21 +370,11 @@ pub async fn list(
     if !filters.q.trim().is_empty() {
         query = query.search(filters.q.trim());
     }
-    let sort = if filters.sort.is_empty() {
-        "title"
-    } else {
-        &filters.sort
-    };
-    let (column, descending) = sort.strip_prefix('-').map_or((sort, false), |c| (c, true));
-    if !["title", "status", "start_on", "cost_ht"].contains(&column) {
-        return Err(WebError::bad_request("sort", "Tri inconnu.").into());
-    }
-    let page_number = filters.page.unwrap_or(1).max(1);
-    query = query
-        .sort_by(column, descending)
-        .page(page_number, PER_PAGE);
-    let found = store.records::<Operation>().list(&query).await?;
+    Ok(query)
+}
 
+async fn find(store: &Store, query: &ListQuery) -> Result<Found, WebError> {
+    let found = store.records::<Operation>().list(query).await?;
     let owners =
         by_ids::<Organisation>(store, found.items.iter().filter_map(|o| o.data.owner_id)).await?;
     let places = by_ids::<Territory>(
@@ -267,93 +415,19 @@ pub async fn list(
                 .unwrap_or_default(),
         })
         .collect();
-
-    let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
-        .unwrap_or(1)
-        .max(1);
-    let sorts = [
-        ("Titre", "title"),
-        ("Statut", "status"),
-        ("Début", "start_on"),
-        ("Coût HT", "cost_ht"),
-    ]
-    .into_iter()
-    .map(|(label, key)| {
-        let current = (column == key).then_some(if descending {
-            "descending"
-        } else {
-            "ascending"
-        });
-        let target = if column == key && !descending {
-            format!("-{key}")
-        } else {
-            key.to_string()
-        };
-        SortLink {
-            label,
-            href: filters.link(1, &target),
-            current,
-        }
-    })
-    .collect();
-
-    // Light name lists: the filters offer hundreds of communes on every request.
-    let territories = summaries::territory_names(db).await?;
-    let by_level = |level: TerritoryLevel, selected: &str| {
-        choices(
-            territories
-                .iter()
-                .filter(|t| t.group == level.code())
-                .map(|t| (t.id.to_string(), t.name.clone())),
-            selected,
-        )
-    };
-    let organisations = summaries::organisation_names(db).await?;
-    let org_choices = |selected: &str| {
-        choices(
-            organisations
-                .iter()
-                .map(|o| (o.id.to_string(), o.name.clone())),
-            selected,
-        )
-    };
-    let actions = choices(
-        summaries::node_names(db)
-            .await?
-            .into_iter()
-            .map(|n| (n.id.to_string(), format!("{} · {}", n.group, n.name))),
-        &filters.action,
-    );
-
-    render(&ListPage {
-        page: Page::new(&viewer, "/operations", "Opérations").crumb("", "Opérations"),
-        q: filters.q.clone(),
-        actions,
-        epcis: by_level(TerritoryLevel::Epci, &filters.epci),
-        communes: by_level(TerritoryLevel::Commune, &filters.commune),
-        cites: by_level(TerritoryLevel::Cite, &filters.cite),
-        statuses: choices(
-            OperationStatus::ALL
-                .iter()
-                .map(|s| (s.code().to_string(), s.label_fr().to_string())),
-            &filters.status,
-        ),
-        kinds: choices(
-            OperationKind::ALL
-                .iter()
-                .map(|k| (k.code().to_string(), k.label_fr().to_string())),
-            &filters.kind,
-        ),
-        owners: org_choices(&filters.owner),
-        funders: org_choices(&filters.funder),
+    Ok(Found {
         rows,
         total: found.total,
-        sorts,
-        previous: (page_number > 1).then(|| filters.link(page_number - 1, sort)),
-        next: (page_number < pages).then(|| filters.link(page_number + 1, sort)),
-        page_number,
-        pages,
-        can_write: super::forms::may_write(&viewer),
+    })
+}
+
+// Light name lists: the filters offer hundreds of communes on every request.
+async fn filter_names(store: &Store) -> Result<FilterNames, WebError> {
+    let db = store.db();
+    Ok(FilterNames {
+        territories: summaries::territory_names(db).await?,
+        organisations: summaries::organisation_names(db).await?,
+        nodes: summaries::node_names(db).await?,
     })
 }
 
@@ -370,6 +444,13 @@ pub struct FinancingRow {
     pub committed: String,
     pub paid: String,
     pub decision: String,
+}
+
+/// A passage of a document that states something about the operation or one of its lines.
+#[derive(Debug)]
+pub struct SourceRow {
+    pub about: String,
+    pub text: String,
 }
 
 #[derive(Debug)]
@@ -399,6 +480,7 @@ struct OperationPage {
     milestones: Vec<(String, String, String)>,
     housing: Vec<HousingFacet>,
     insertion: Vec<InsertionFacet>,
+    sources: Vec<SourceRow>,
     history: Vec<HistoryRow>,
     can_write: bool,
     funders: Vec<Choice>,
@@ -420,6 +502,36 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     operation_page(&state, &viewer, id, None).await
+}
+
+/// The passages of documents that state the operation or its financing lines, each once.
+async fn operation_sources(
+    store: &Store,
+    operation_id: i64,
+    lines: &[Record<FinancingLine>],
+) -> Result<Vec<SourceRow>, WebError> {
+    let db = store.db();
+    let mut found = imports::figure_sources(db, Some(("operation", operation_id))).await?;
+    for line in lines {
+        found.extend(imports::figure_sources(db, Some(("financing_line", line.id))).await?);
+    }
+    let mut seen = BTreeSet::new();
+    found.retain(|s| seen.insert((s.entity.clone(), s.record_id, s.document_id, s.start, s.end)));
+    let documents = by_ids::<Document>(store, found.iter().map(|s| s.document_id)).await?;
+    Ok(found
+        .iter()
+        .filter_map(|s| {
+            let document = documents.get(&s.document_id)?;
+            Some(SourceRow {
+                about: if s.entity == "operation" {
+                    "L'opération".into()
+                } else {
+                    format!("Ligne de financement n°{}", s.record_id)
+                },
+                text: lookup::source_text(document, Some((s.start, s.end))),
+            })
+        })
+        .collect())
 }
 
 /// A refused form: the field at fault and why, in French.
@@ -523,6 +635,7 @@ async fn operation_page(
         })
         .collect();
 
+    let sources = operation_sources(store, id, &lines).await?;
     let mut history = Vec::new();
     {
         let mut tx = store.db().read().await.map_err(WebError::from)?;
@@ -613,6 +726,7 @@ async fn operation_page(
             .collect(),
         housing: housing.into_iter().map(|h| h.data).collect(),
         insertion: insertion.into_iter().map(|i| i.data).collect(),
+        sources,
         history,
         can_write,
         funders,
@@ -674,6 +788,8 @@ impl FinancingForm {
             .map_err(|_| refuse("state", "État inconnu.".into()))?;
         let text = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
         Ok(FinancingLine {
+            validation: ValidationStatus::by_default(),
+            validation_note: None,
             operation_id,
             funder_id,
             fund_id: None,

@@ -1,10 +1,12 @@
 //! Signing in and out. A new session is opened at each sign-in (the old one, if any, is closed),
-//! so that a session identifier planted before sign-in is worthless after it.
+//! so that a session identifier planted before sign-in is worthless after it; signing out closes
+//! the session. Repeated failures are throttled (see `auth::throttle`).
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use renouveau_store::accounts;
@@ -12,7 +14,7 @@ use serde::Deserialize;
 
 use super::layout::{Page, PageError, render};
 use crate::auth::secret::{hash_token, same_secret};
-use crate::auth::{self, SESSION_COOKIE, Viewer, password};
+use crate::auth::{self, ClientAddress, SESSION_COOKIE, Viewer, password, throttle};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -54,9 +56,22 @@ pub struct Credentials {
 pub async fn sign_in(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: ClientAddress,
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
+    let account = throttle::account_key(&form.email);
+    if let Some(refusal) = throttle::refusal(&state.store, &account, &client).await? {
+        tracing::warn!(?refusal, "sign-in refused: too many failures");
+        let retry_after = refusal.retry_after_seconds().to_string();
+        let page = login_again(&viewer, form, refusal.message_fr())?;
+        return Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry_after)],
+            page,
+        )
+            .into_response());
+    }
     let user = accounts::user_by_email(state.store.db(), &form.email).await?;
     let verified = user.filter(|u| {
         !u.disabled
@@ -66,15 +81,16 @@ pub async fn sign_in(
     });
     let Some(user) = verified else {
         tracing::info!("failed sign-in");
-        let page = LoginPage {
-            page: Page::new(&viewer, "", "Connexion").crumb("", "Connexion"),
-            error: Some("Adresse électronique ou mot de passe incorrect.".into()),
-            email: form.email,
-            next: safe_next(&form.next).to_string(),
-        };
-        let html = render(&page)?;
-        return Ok((axum::http::StatusCode::UNAUTHORIZED, html).into_response());
+        throttle::record_failure(&state.store, &account, &client).await?;
+        let page = login_again(
+            &viewer,
+            form,
+            "Adresse électronique ou mot de passe incorrect.",
+        )?;
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
+    throttle::forget_failures(&state.store, &account).await?;
+    // Rotation: the session the browser had before, if any, ends here.
     if let Some(old) = jar.get(SESSION_COOKIE) {
         accounts::close_session(state.store.db(), &hash_token(old.value())).await?;
     }
@@ -87,6 +103,20 @@ pub async fn sign_in(
         .build();
     tracing::info!(user = user.id, "signed in");
     Ok((jar.add(cookie), Redirect::to(safe_next(&form.next))).into_response())
+}
+
+/// The sign-in page again, with what went wrong and the address typed.
+fn login_again(
+    viewer: &Viewer,
+    form: Credentials,
+    error: &str,
+) -> Result<Html<String>, PageError> {
+    render(&LoginPage {
+        page: Page::new(viewer, "", "Connexion").crumb("", "Connexion"),
+        error: Some(error.to_string()),
+        email: form.email,
+        next: safe_next(&form.next).to_string(),
+    })
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,12 @@
+//! The web application over HTTP (in process), on the backend the test run asks for.
+#![allow(clippy::unwrap_used)]
+
+mod api;
+mod forms;
+mod injection;
+mod matrix;
+mod pages;
+mod read_cache;
+mod sign_in;
+mod support;
+mod tokens;

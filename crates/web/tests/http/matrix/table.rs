@@ -1,0 +1,162 @@
+//! The authorisation policy written out: for every route, what each role gets. A route the
+//! router serves must have a row here, and a row must name a route the router serves.
+
+use std::collections::HashMap;
+
+use axum::http::Method;
+use renouveau_web::routes::Route;
+
+/// Who asks. Every signed-in user but the other editor belongs to the partner that owns the
+/// records of the fixture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Anonymous,
+    Reader,
+    Contributor,
+    OwnerEditor,
+    OtherEditor,
+    Admin,
+}
+
+/// The columns of the table, in order.
+pub const ROLES: [Role; 6] = [
+    Role::Anonymous,
+    Role::Reader,
+    Role::Contributor,
+    Role::OwnerEditor,
+    Role::OtherEditor,
+    Role::Admin,
+];
+
+/// The class of answer expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// 2xx.
+    Success,
+    /// 3xx elsewhere than the sign-in page: a form done, a sign-in or sign-out.
+    Redirect,
+    /// 3xx to the sign-in page.
+    ToSignIn,
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+}
+
+use Expect::{Forbidden as F, Redirect as R, Success as S, ToSignIn as L, Unauthorized as U};
+
+// Columns: anonymous, reader, contributor, editor of the owning partner, editor of another
+// partner, programme administrator.
+
+/// Reading: open to everyone.
+const EVERYONE: [Expect; 6] = [S, S, S, S, S, S];
+/// Writing a record only the administrators write.
+const ADMIN_ONLY: [Expect; 6] = [U, F, F, F, F, S];
+/// Creating or changing a partner's record: its editors and contributors, and administrators.
+const OWNER_WRITES: [Expect; 6] = [U, F, S, S, F, S];
+/// Archiving or restoring a partner's record: its editors and administrators.
+const OWNER_ARCHIVES: [Expect; 6] = [U, F, F, S, F, S];
+/// A form page: visitors are sent to sign in, readers refused. The form is shown to any
+/// writer; sending it is what checks ownership.
+const FORM_PAGE: [Expect; 6] = [L, F, S, S, S, S];
+/// A form sent about a record of the owning partner.
+const OWNER_FORM: [Expect; 6] = [U, F, R, R, F, R];
+/// Signing in (each user with their own password, the visitor as the reader) and out.
+const SESSION: [Expect; 6] = [R, R, R, R, R, R];
+
+/// Who writes each API collection: (collection, create, update, archive and restore). Reading
+/// is open to everyone. A collection's owner comes from `Entity::OWNERS` in the store.
+const API_COLLECTIONS: &[(&str, [Expect; 6], [Expect; 6], [Expect; 6])] = &[
+    ("programmes", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    // An organisation owns itself: its editors change it, only administrators add one.
+    ("organisations", ADMIN_ONLY, OWNER_WRITES, OWNER_ARCHIVES),
+    ("documents", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("territories", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("conventions", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("convention-nodes", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("node-leads", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("signatories", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("governance-bodies", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("meetings", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("decisions", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("follow-up-actions", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("deliberations", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("funds", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("fund-contributions", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("operations", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("operation-actions", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("milestones", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("financing-lines", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("housing-facets", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("insertion-facets", OWNER_WRITES, OWNER_WRITES, OWNER_ARCHIVES),
+    ("indicators", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("targets", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+    ("observations", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+];
+
+/// Every other route, as the catalogue names it.
+const ROUTES: &[(&str, &str, [Expect; 6])] = &[
+    ("GET", "/", EVERYONE),
+    ("GET", "/operations", EVERYONE),
+    ("GET", "/operations/nouvelle", FORM_PAGE),
+    ("POST", "/operations/nouvelle", OWNER_FORM),
+    ("GET", "/operations/{id}", EVERYONE),
+    ("GET", "/operations/{id}/modifier", FORM_PAGE),
+    ("POST", "/operations/{id}/modifier", OWNER_FORM),
+    ("POST", "/operations/{id}/financements", OWNER_FORM),
+    ("GET", "/operations/{id}/financements/{line_id}", FORM_PAGE),
+    ("POST", "/operations/{id}/financements/{line_id}", OWNER_FORM),
+    ("GET", "/operations/{id}/jalons", FORM_PAGE),
+    ("POST", "/operations/{id}/jalons", OWNER_FORM),
+    ("GET", "/operations/{id}/volets", FORM_PAGE),
+    ("POST", "/operations/{id}/volets", OWNER_FORM),
+    ("GET", "/indicateurs", EVERYONE),
+    ("GET", "/indicateurs/{id}", EVERYONE),
+    ("GET", "/territoires", EVERYONE),
+    ("GET", "/territoires/{id}", EVERYONE),
+    ("GET", "/conventions", EVERYONE),
+    ("GET", "/partenaires", EVERYONE),
+    ("GET", "/partenaires/{id}", EVERYONE),
+    ("GET", "/financements", EVERYONE),
+    ("GET", "/connexion", EVERYONE),
+    ("POST", "/connexion", SESSION),
+    ("POST", "/deconnexion", SESSION),
+    ("GET", "/api/v1/conventions/{id}/nodes", EVERYONE),
+    ("GET", "/api/v1/operations/{id}/financing", EVERYONE),
+    ("GET", "/api/v1/operations/{id}/milestones", EVERYONE),
+    ("GET", "/api/v1/indicators/{id}/observations", EVERYONE),
+    ("GET", "/api/v1/indicators/{id}/targets", EVERYONE),
+    ("GET", "/api/v1/funds/{id}/contributions", EVERYONE),
+    ("GET", "/api/openapi.json", EVERYONE),
+    ("GET", "/healthz", EVERYONE),
+    ("GET", "/static/style.css", EVERYONE),
+];
+
+/// The whole table: each API collection's six routes, then the other routes.
+pub fn matrix() -> HashMap<Route, [Expect; 6]> {
+    let mut rows = Vec::new();
+    for &(collection, create, update, archive) in API_COLLECTIONS {
+        let base = format!("/api/v1/{collection}");
+        rows.extend([
+            (Method::GET, base.clone(), EVERYONE),
+            (Method::POST, base.clone(), create),
+            (Method::GET, format!("{base}/{{id}}"), EVERYONE),
+            (Method::PUT, format!("{base}/{{id}}"), update),
+            (Method::POST, format!("{base}/{{id}}/archive"), archive),
+            (Method::POST, format!("{base}/{{id}}/restore"), archive),
+        ]);
+    }
+    for &(method, path, expected) in ROUTES {
+        rows.push((method.parse().unwrap(), path.to_string(), expected));
+    }
+    let mut table = HashMap::new();
+    for (method, path, expected) in rows {
+        let route = Route { method, path };
+        let text = route.to_string();
+        assert!(
+            table.insert(route, expected).is_none(),
+            "{text} has two rows in the matrix"
+        );
+    }
+    table
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Property-based tests of the JSON API with schemathesis: the release binary serves the bundled
+# programme on a fresh SQLite database; schemathesis reads /api/openapi.json and sends the
+# requests it generates from it (reads, and writes with an administrator's API token), valid
+# and invalid, and checks that no answer is a server error and that every answer conforms to
+# the document: documented status code, content type and body schema.
+#
+# RENOUVEAU_BIN: the `renouveau` binary to test (required).
+# API_MAX_EXAMPLES (default 25): test cases generated per operation and phase.
+# API_SEED (default 1): hypothesis seed, so that a run can be repeated.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+bin="${RENOUVEAU_BIN:?set RENOUVEAU_BIN to the renouveau binary (cargo build --release -p renouveau-cli)}"
+[ -x "$bin" ] || { echo "RENOUVEAU_BIN=$bin is not an executable: build it first" >&2; exit 1; }
+max_examples="${API_MAX_EXAMPLES:-25}"
+seed="${API_SEED:-1}"
+
+# schemathesis in a virtual environment of its own, reinstalled when requirements.txt changes.
+venv="$here/.venv"
+if ! cmp -s "$here/requirements.txt" "$venv/requirements.txt"; then
+    echo "Installing schemathesis into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+    cp "$here/requirements.txt" "$venv/requirements.txt"
+fi
+
+work="$(mktemp -d)"
+server=""
+cleanup() {
+    if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+        kill -TERM "$server"
+        wait "$server" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+database="sqlite://$work/api.db"
+email="api-admin@erbm.test"
+cli() { "$bin" --database "$database" "$@"; }
+# `user add` needs the organisation, which the demo programme brings: load it first.
+cli init --demo >/dev/null
+cli user add --email "$email" --org Région --role admin >/dev/null
+token="$(cli token create --email "$email" | tail -n 1)"
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+cli serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+ready=""
+for _ in $(seq 1 300); do
+    if ! kill -0 "$server" 2>/dev/null; then break; fi
+    if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+        "$base/healthz" 2>/dev/null; then
+        ready=1
+        break
+    fi
+    sleep 0.2
+done
+if [ -z "$ready" ]; then
+    echo "renouveau serve did not answer /healthz within 60 s:" >&2
+    cat "$work/server.log" >&2
+    exit 1
+fi
+
+# Runs in the scratch folder, where schemathesis and hypothesis leave their files.
+status=0
+(
+    cd "$work"
+    "$venv/bin/schemathesis" run "$base/api/openapi.json" \
+        --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+        --header "Authorization: Bearer $token" \
+        --max-examples "$max_examples" \
+        --seed "$seed" \
+        --workers 2 \
+        --request-timeout 10 \
+        --report junit --report-dir "$work/report" \
+        --no-color
+) || status=$?
+
+# The number of cases, from the JUnit report (one <testcase> per operation and phase).
+python3 - "$work/report" <<'EOF' || true
+import pathlib, sys, xml.etree.ElementTree as ET
+for path in pathlib.Path(sys.argv[1]).glob("*.xml"):
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root)
+    print("schemathesis: %d operations tested" % sum(int(s.get("tests", 0)) for s in suites))
+EOF
+if [ "$status" -ne 0 ]; then
+    echo "schemathesis found failures (server log below)" >&2
+    grep -E 'ERROR|WARN|panick' "$work/server.log" | tail -n 40 >&2 || true
+    exit "$status"
+fi
