@@ -84,8 +84,8 @@ impl FromStr for Siren {
     }
 }
 
-/// A 14-digit establishment number (SIRET): a SIREN followed by 5 digits, Luhn-checked as a whole
-/// (La Poste's establishments use a digit-sum rule instead).
+/// A 14-digit establishment number (SIRET): a valid SIREN followed by 5 digits, Luhn-checked as a
+/// whole (La Poste's establishments use a digit-sum rule instead).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Siret(String);
@@ -102,6 +102,7 @@ impl FromStr for Siret {
     fn from_str(s: &str) -> Result<Self, FieldError> {
         let s = compact(s);
         let valid = all_digits(&s, 14)
+            && luhn_valid(&s[..9])
             && if s.starts_with(LA_POSTE_SIREN) {
                 s.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0
             } else {
@@ -180,6 +181,19 @@ mod tests {
         assert!("24620036400008".parse::<Siret>().is_err());
         // La Poste's establishments follow the digit-sum rule.
         assert!("35600000000001".parse::<Siret>().is_ok());
+    }
+
+    #[test]
+    fn siret_whose_siren_is_invalid_is_refused() {
+        // Found by the `identifiers` fuzz target: Luhn-valid as 14 digits, but 333333333 is not
+        // a SIREN, and `siren()` must always be one.
+        assert!("333333333".parse::<Siren>().is_err());
+        assert_eq!(
+            "33333333333330".parse::<Siret>().unwrap_err().kind,
+            FieldErrorKind::InvalidSiret
+        );
+        let siret: Siret = "246 200 364 00007".parse().unwrap();
+        assert!(siret.siren().parse::<Siren>().is_ok());
     }
 
     #[test]

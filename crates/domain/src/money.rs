@@ -85,12 +85,9 @@ impl FromStr for Amount {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, FieldError> {
         let invalid = || FieldError::new("montant", FieldErrorKind::InvalidAmount);
-        let cleaned: String = s
-            .trim()
-            .trim_end_matches('€')
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-            .collect();
+        // Spaces of any kind group thousands or stand before the euro sign.
+        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let cleaned = compact.strip_suffix('€').unwrap_or(&compact);
         if let Some(rest) = cleaned.strip_prefix('-')
             && !rest.is_empty()
             && rest
@@ -99,10 +96,7 @@ impl FromStr for Amount {
         {
             return Err(FieldError::new("montant", FieldErrorKind::Negative));
         }
-        let (whole, frac) = match cleaned.split_once([',', '.']) {
-            Some((w, f)) => (w, f),
-            None => (cleaned.as_str(), ""),
-        };
+        let (whole, frac) = cleaned.split_once([',', '.']).unwrap_or((cleaned, ""));
         let digits_only = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
         if whole.is_empty() || !digits_only(whole) || !digits_only(frac) || frac.len() > 2 {
             return Err(invalid());
@@ -130,6 +124,22 @@ mod tests {
         assert_eq!("1234567.8".parse::<Amount>().unwrap().cents(), 123_456_780);
         assert_eq!("12 €".parse::<Amount>().unwrap().cents(), 1200);
         assert_eq!("0,05".parse::<Amount>().unwrap().cents(), 5);
+    }
+
+    #[test]
+    fn any_space_may_stand_before_the_euro_sign() {
+        // Found by the `amounts` fuzz target: "0\n" parsed but "0\n €" did not, as a tab or a
+        // line break before the sign was kept while spaces were dropped.
+        assert_eq!("0\n €".parse::<Amount>().unwrap().cents(), 0);
+        assert_eq!("12\t€".parse::<Amount>().unwrap().cents(), 1200);
+        assert_eq!(
+            "1\u{2009}234,50\u{a0}€".parse::<Amount>().unwrap().cents(),
+            123_450
+        );
+        assert_eq!(
+            "12 € €".parse::<Amount>().unwrap_err().kind,
+            FieldErrorKind::InvalidAmount
+        );
     }
 
     #[test]

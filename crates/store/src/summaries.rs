@@ -19,19 +19,39 @@ pub struct FunderMoney {
     pub paid: i64,
 }
 
-pub async fn money_by_funder(db: &Db) -> Result<Vec<FunderMoney>> {
+/// Which figures a summary counts: all of them, partners' declarations included, or only those
+/// the programme team has validated (see `renouveau_domain::review`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Figures {
+    #[default]
+    All,
+    Validated,
+}
+
+impl Figures {
+    /// An SQL condition on the `validation` column of the table aliased `alias`.
+    fn condition(self, alias: &str) -> String {
+        match self {
+            Self::All => "1 = 1".into(),
+            Self::Validated => format!("{alias}.validation = 'validated'"),
+        }
+    }
+}
+
+pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMoney>> {
     let mut tx = db.read().await?;
+    let (line, operation) = (figures.condition("f"), figures.condition("op"));
     let rows = tx
         .fetch_all(
-            "SELECT f.funder_id, o.name, COUNT(*), \
+            &format!("SELECT f.funder_id, o.name, COUNT(*), \
                CAST(COALESCE(SUM(f.requested), 0) AS BIGINT), CAST(COALESCE(SUM(f.granted), 0) AS BIGINT), \
                CAST(COALESCE(SUM(f.committed), 0) AS BIGINT), CAST(COALESCE(SUM(f.paid), 0) AS BIGINT) \
              FROM financing_line f \
              JOIN organisation o ON o.id = f.funder_id \
-             JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
-             WHERE f.archived_at IS NULL \
+             JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL AND {operation} \
+             WHERE f.archived_at IS NULL AND {line} \
              GROUP BY f.funder_id, o.name \
-             ORDER BY 5 DESC, 2",
+             ORDER BY 5 DESC, 2"),
             &[],
             &[
                 ColumnKind::Int,
@@ -66,12 +86,15 @@ pub async fn money_by_funder(db: &Db) -> Result<Vec<FunderMoney>> {
 }
 
 /// How many live operations have each status code.
-pub async fn operations_by_status(db: &Db) -> Result<Vec<(String, i64)>> {
+pub async fn operations_by_status(db: &Db, figures: Figures) -> Result<Vec<(String, i64)>> {
     let mut tx = db.read().await?;
     let rows = tx
         .fetch_all(
-            "SELECT status, COUNT(*) FROM operation WHERE archived_at IS NULL \
-             GROUP BY status ORDER BY status",
+            &format!(
+                "SELECT status, COUNT(*) FROM operation op WHERE archived_at IS NULL AND {} \
+                 GROUP BY status ORDER BY status",
+                figures.condition("op")
+            ),
             &[],
             &[ColumnKind::Text, ColumnKind::Int],
         )
@@ -103,11 +126,16 @@ pub struct NodeOperations {
 }
 
 /// For every node of `convention_id` that has operations under it.
-pub async fn operations_by_node(db: &Db, convention_id: i64) -> Result<Vec<NodeOperations>> {
+pub async fn operations_by_node(
+    db: &Db,
+    convention_id: i64,
+    figures: Figures,
+) -> Result<Vec<NodeOperations>> {
     let mut tx = db.read().await?;
+    let (line, operation) = (figures.condition("f"), figures.condition("op"));
     let rows = tx
         .fetch_all(
-            "WITH RECURSIVE under (ancestor_id, node_id) AS ( \
+            &format!("WITH RECURSIVE under (ancestor_id, node_id) AS ( \
                SELECT id, id FROM convention_node WHERE convention_id = $1 AND archived_at IS NULL \
                UNION ALL \
                SELECT under.ancestor_id, child.id FROM convention_node child \
@@ -115,14 +143,14 @@ pub async fn operations_by_node(db: &Db, convention_id: i64) -> Result<Vec<NodeO
              ), linked AS ( \
                SELECT DISTINCT under.ancestor_id, oa.operation_id FROM under \
                JOIN operation_action oa ON oa.node_id = under.node_id AND oa.archived_at IS NULL \
-               JOIN operation op ON op.id = oa.operation_id AND op.archived_at IS NULL \
+               JOIN operation op ON op.id = oa.operation_id AND op.archived_at IS NULL AND {operation} \
              ) \
              SELECT linked.ancestor_id, COUNT(*), \
                CAST(COALESCE(SUM(op.cost_ht), 0) AS BIGINT), \
                CAST(COALESCE(SUM((SELECT SUM(f.granted) FROM financing_line f \
-                   WHERE f.operation_id = op.id AND f.archived_at IS NULL)), 0) AS BIGINT) \
+                   WHERE f.operation_id = op.id AND f.archived_at IS NULL AND {line})), 0) AS BIGINT) \
              FROM linked JOIN operation op ON op.id = linked.operation_id \
-             GROUP BY linked.ancestor_id",
+             GROUP BY linked.ancestor_id"),
             &[convention_id.into()],
             &[
                 ColumnKind::Int,
@@ -359,4 +387,23 @@ async fn named(db: &Db, sql: &str) -> Result<Vec<NamedRecord>> {
 /// reading version `v` include every change up to `v`.
 pub async fn data_version(db: &Db) -> Result<i64> {
     db.fetch_count("SELECT MAX(id) FROM audit_log", &[]).await
+}
+
+/// How many live records partners declared that the programme team has not validated yet
+/// (declared, or returned and not corrected).
+pub async fn awaiting_review(db: &Db) -> Result<i64> {
+    let count = |table: &str, column: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM {table} WHERE {column} <> 'validated' AND archived_at IS NULL)"
+        )
+    };
+    let sql = format!(
+        "SELECT {} + {} + {} + {} + {}",
+        count("operation", "validation"),
+        count("financing_line", "validation"),
+        count("housing_facet", "validation"),
+        count("insertion_facet", "validation"),
+        count("observation", "status"),
+    );
+    db.fetch_count(&sql, &[]).await
 }

@@ -58,7 +58,9 @@ impl ReadCache {
         let key = (version, TypeId::of::<T>(), parameters);
         let value = self
             .entries
-            .get_or_insert_async(&key, async { Ok::<Value, WebError>(Arc::new(compute.await?)) })
+            .get_or_insert_async(&key, async {
+                Ok::<Value, WebError>(Arc::new(compute.await?))
+            })
             .await?;
         Ok(value
             .downcast::<T>()

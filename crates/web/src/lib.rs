@@ -4,8 +4,8 @@
 
 pub mod api;
 mod app;
-mod cache;
 pub mod auth;
+mod cache;
 mod error;
 mod pages;
 pub mod routes;

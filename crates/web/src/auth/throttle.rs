@@ -48,10 +48,15 @@ impl Refusal {
 /// The key failures are counted under for the address typed: the stored form of an e-mail
 /// address, so that case and spaces do not make new accounts to try.
 pub fn account_key(email: &str) -> String {
-    normalise_email(email).unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect())
+    normalise_email(email)
+        .unwrap_or_else(|_| email.trim().to_lowercase().chars().take(254).collect())
 }
 
-pub async fn refusal(store: &Store, account: &str, client: &ClientAddress) -> Result<Option<Refusal>> {
+pub async fn refusal(
+    store: &Store,
+    account: &str,
+    client: &ClientAddress,
+) -> Result<Option<Refusal>> {
     let failures =
         accounts::sign_in_failures_since(store.db(), account, &client.0, Utc::now() - WINDOW)
             .await?;

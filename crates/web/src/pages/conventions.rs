@@ -79,7 +79,7 @@ async fn view(
         .await?
         .items;
     let money: HashMap<i64, summaries::NodeOperations> =
-        summaries::operations_by_node(store.db(), convention.id)
+        summaries::operations_by_node(store.db(), convention.id, summaries::Figures::All)
             .await?
             .into_iter()
             .map(|n| (n.node_id, n))

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, Deliberation, GovernanceBody, NodeKind, OperationStatus,
 };
 use renouveau_report::{BarChart, BarRow, Unit, bar_chart};
-use renouveau_store::{ListQuery, Store, summaries};
+use renouveau_store::summaries::{self, Figures};
+use renouveau_store::{ListQuery, Store};
 
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
@@ -57,11 +58,34 @@ struct DeliberationRow {
 #[template(path = "dashboard.html")]
 struct Dashboard {
     page: Page,
-    figures: Arc<Figures>,
+    figures: Arc<Shown>,
+}
+
+/// The dashboard's query: `chiffres=valides` counts only what the programme team validated.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct View {
+    chiffres: String,
+}
+
+impl View {
+    fn figures(&self) -> Result<Figures, WebError> {
+        match self.chiffres.as_str() {
+            "" | "tous" => Ok(Figures::All),
+            "valides" => Ok(Figures::Validated),
+            _ => Err(WebError::bad_request(
+                "chiffres",
+                "Choisissez « tous » ou « valides ».",
+            )),
+        }
+    }
 }
 
 /// Everything the dashboard shows, the same for every visitor.
-struct Figures {
+struct Shown {
+    validated_only: bool,
+    /// Declarations of partners not validated yet.
+    awaiting_review: i64,
     indicators: Vec<IndicatorRow>,
     total_granted_cents: i64,
     total_granted: String,
@@ -78,10 +102,16 @@ struct Figures {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = view.figures()?;
     let figures = state
         .cache
-        .get_or_compute(state.store.db(), String::new(), figures(&state.store))
+        .get_or_compute(
+            state.store.db(),
+            format!("{counted:?}"),
+            shown(&state.store, counted),
+        )
         .await?;
     render(&Dashboard {
         page: Page::new(&viewer, "/", "Tableau de bord"),
@@ -89,14 +119,14 @@ pub async fn show(
     })
 }
 
-async fn figures(store: &Store) -> Result<Figures, WebError> {
-    let indicators = with_targets(store)
+async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
+    let indicators = with_targets(store, counted)
         .await?
         .iter()
         .map(IndicatorRow::of)
         .collect();
 
-    let money = summaries::money_by_funder(store.db()).await?;
+    let money = summaries::money_by_funder(store.db(), counted).await?;
     let total = |f: fn(&summaries::FunderMoney) -> i64| money.iter().map(f).sum::<i64>();
     let total_granted_cents = total(|m| m.granted);
     #[allow(clippy::cast_precision_loss)]
@@ -134,7 +164,7 @@ async fn figures(store: &Store) -> Result<Figures, WebError> {
         })
         .collect();
 
-    let statuses = summaries::operations_by_status(store.db())
+    let statuses = summaries::operations_by_status(store.db(), counted)
         .await?
         .into_iter()
         .map(|(code, count)| StatusRow {
@@ -146,8 +176,10 @@ async fn figures(store: &Store) -> Result<Figures, WebError> {
         })
         .collect();
 
-    let (convention, axes) = axes(store).await?;
-    Ok(Figures {
+    let (convention, axes) = axes(store, counted).await?;
+    Ok(Shown {
+        validated_only: counted == Figures::Validated,
+        awaiting_review: summaries::awaiting_review(store.db()).await?,
         indicators,
         total_granted_cents,
         total_granted: whole_euros(total_granted_cents),
@@ -162,7 +194,7 @@ async fn figures(store: &Store) -> Result<Figures, WebError> {
     })
 }
 
-async fn axes(store: &Store) -> Result<(String, Vec<AxisRow>), WebError> {
+async fn axes(store: &Store, counted: Figures) -> Result<(String, Vec<AxisRow>), WebError> {
     let found = store
         .records::<Convention>()
         .list(&ListQuery::default().eq("code", CURRENT_CONVENTION))
@@ -170,7 +202,7 @@ async fn axes(store: &Store) -> Result<(String, Vec<AxisRow>), WebError> {
     let Some(convention) = found.items.into_iter().next() else {
         return Ok((String::new(), Vec::new()));
     };
-    let counts = summaries::operations_by_node(store.db(), convention.id).await?;
+    let counts = summaries::operations_by_node(store.db(), convention.id, counted).await?;
     let nodes = store
         .records::<ConventionNode>()
         .list(

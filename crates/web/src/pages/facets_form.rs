@@ -7,7 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
-    ValidationStatus,HousingFacet, InsertionFacet, Operation, Organisation, OrganisationKind};
+    HousingFacet, InsertionFacet, Operation, Organisation, OrganisationKind, ValidationStatus,
+};
 use renouveau_store::{ListQuery, Record, StoreError};
 
 use super::forms::{self, VERSION_FIELD};

@@ -7,8 +7,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use renouveau_domain::{Document, Indicator, Observation, Target, Territory};
+use renouveau_domain::{Document, Indicator, Observation, Target, Territory, ValidationStatus};
 use renouveau_report::{Projection, SeriesChart, on_track, project, series_chart};
+use renouveau_store::summaries::Figures;
 use renouveau_store::{ListQuery, Record, Store};
 
 use super::layout::{Crumb, Page, PageError, render};
@@ -52,14 +53,18 @@ impl Progress {
 }
 
 /// The progress of one indicator: programme-wide observations (one per date, the last one
-/// recorded) and the target due first.
-pub async fn progress(store: &Store, indicator: Record<Indicator>) -> Result<Progress, WebError> {
+/// recorded; validated ones only when `figures` says so) and the target due first.
+pub async fn progress(
+    store: &Store,
+    indicator: Record<Indicator>,
+    figures: Figures,
+) -> Result<Progress, WebError> {
     let observations = observations_of(store, indicator.id).await?;
     let mut by_date: std::collections::BTreeMap<NaiveDate, f64> = Default::default();
-    for o in observations
-        .iter()
-        .filter(|o| o.data.territory_id.is_none())
-    {
+    for o in observations.iter().filter(|o| {
+        o.data.territory_id.is_none()
+            && (figures == Figures::All || o.data.status == ValidationStatus::Validated)
+    }) {
         by_date.insert(o.data.observed_on, o.data.value);
     }
     let points: Vec<(NaiveDate, f64)> = by_date.into_iter().collect();
@@ -102,7 +107,7 @@ async fn targets_of(store: &Store, indicator_id: i64) -> Result<Vec<Record<Targe
 }
 
 /// The indicators that have a target, with their progress.
-pub async fn with_targets(store: &Store) -> Result<Vec<Progress>, WebError> {
+pub async fn with_targets(store: &Store, figures: Figures) -> Result<Vec<Progress>, WebError> {
     let targets = all::<Target>(store, "due_on").await?;
     let ids: Vec<i64> = targets.iter().map(|t| t.data.indicator_id).collect();
     let indicators = by_ids::<Indicator>(store, ids.iter().copied()).await?;
@@ -112,7 +117,7 @@ pub async fn with_targets(store: &Store) -> Result<Vec<Progress>, WebError> {
         if seen.insert(id)
             && let Some(indicator) = indicators.get(&id)
         {
-            out.push(progress(store, indicator.clone()).await?);
+            out.push(progress(store, indicator.clone(), figures).await?);
         }
     }
     Ok(out)
@@ -174,7 +179,9 @@ pub async fn list(
     let indicators = all::<Indicator>(&state.store, "name").await?;
     let mut rows = Vec::with_capacity(indicators.len());
     for indicator in indicators {
-        rows.push(IndicatorRow::of(&progress(&state.store, indicator).await?));
+        rows.push(IndicatorRow::of(
+            &progress(&state.store, indicator, Figures::All).await?,
+        ));
     }
     render(&IndicatorList {
         page: Page::new(&viewer, "/indicateurs", "Indicateurs"),
@@ -209,7 +216,7 @@ pub async fn show(
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let indicator = store.records::<Indicator>().get(id).await?;
-    let progress = progress(store, indicator.clone()).await?;
+    let progress = progress(store, indicator.clone(), Figures::All).await?;
     let observations = observations_of(store, id).await?;
     let territories = by_ids::<Territory>(
         store,
@@ -271,4 +278,3 @@ fn value_row(
         },
     }
 }
-

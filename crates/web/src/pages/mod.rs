@@ -13,6 +13,7 @@ mod milestone_form;
 mod operation_form;
 mod operations;
 mod partners;
+mod review;
 mod session;
 mod territories;
 
@@ -48,6 +49,8 @@ pub fn routes() -> Routes {
         .get("/partenaires", partners::list)
         .get("/partenaires/{id}", partners::show)
         .get("/financements", funding::list)
+        .get("/validation", review::list)
+        .post("/validation", review::answer)
         .get("/connexion", session::form)
         .post("/connexion", session::sign_in)
         .post("/deconnexion", session::sign_out)

@@ -8,9 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
-    ValidationStatus,
     FieldErrorKind, Operation, OperationKind, OperationStatus, Organisation, Programme, Territory,
-    TerritoryLevel,
+    TerritoryLevel, ValidationStatus,
 };
 use renouveau_store::StoreError;
 

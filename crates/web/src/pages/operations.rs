@@ -9,14 +9,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
-    ValidationStatus,
     Amount, Convention, ConventionNode, Document, FieldError, FinancingLine, FinancingState, Fund,
     HousingFacet, InsertionFacet, Milestone, Operation, OperationAction, OperationKind,
-    OperationStatus, Organisation, Territory, TerritoryLevel,
+    OperationStatus, Organisation, Territory, TerritoryLevel, ValidationStatus,
 };
-use renouveau_store::{
-    FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries,
-};
+use renouveau_store::{FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries};
 
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
@@ -116,6 +113,8 @@ pub struct Row {
     pub owner: String,
     pub status: &'static str,
     pub status_code: &'static str,
+    /// "Déclaré" or "Renvoyé" until the programme team validates the operation.
+    pub review: &'static str,
     pub start: String,
     pub cost: String,
 }
@@ -407,6 +406,10 @@ async fn find(store: &Store, query: &ListQuery) -> Result<Found, WebError> {
                 .unwrap_or_else(|| "non précisé".into()),
             status: o.data.status.label_fr(),
             status_code: o.data.status.code(),
+            review: match o.data.validation {
+                ValidationStatus::Validated => "",
+                other => other.label_fr(),
+            },
             start: lookup::optional_date(o.data.start_on),
             cost: o
                 .data
@@ -444,6 +447,8 @@ pub struct FinancingRow {
     pub committed: String,
     pub paid: String,
     pub decision: String,
+    /// "Déclaré" or "Renvoyé" until the programme team validates the line.
+    pub review: &'static str,
 }
 
 /// A passage of a document that states something about the operation or one of its lines.
@@ -631,6 +636,10 @@ async fn operation_page(
                 committed: d.committed.to_french(),
                 paid: d.paid.to_french(),
                 decision: d.decision_ref.clone().unwrap_or_default(),
+                review: match d.validation {
+                    ValidationStatus::Validated => "",
+                    other => other.label_fr(),
+                },
             }
         })
         .collect();

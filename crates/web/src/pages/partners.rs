@@ -41,7 +41,7 @@ pub async fn list(
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let organisations = all::<Organisation>(store, "name").await?;
-    let money: HashMap<i64, i64> = summaries::money_by_funder(store.db())
+    let money: HashMap<i64, i64> = summaries::money_by_funder(store.db(), summaries::Figures::All)
         .await?
         .into_iter()
         .map(|m| (m.funder_id, m.granted))

@@ -106,11 +106,7 @@ pub async fn sign_in(
 }
 
 /// The sign-in page again, with what went wrong and the address typed.
-fn login_again(
-    viewer: &Viewer,
-    form: Credentials,
-    error: &str,
-) -> Result<Html<String>, PageError> {
+fn login_again(viewer: &Viewer, form: Credentials, error: &str) -> Result<Html<String>, PageError> {
     render(&LoginPage {
         page: Page::new(viewer, "", "Connexion").crumb("", "Connexion"),
         error: Some(error.to_string()),

@@ -47,7 +47,12 @@ async fn hostile_text_is_stored_verbatim_and_shown_escaped() {
             let mut body = operation_json(programme, app.lens, "Opération ordinaire", "study");
             body[*field] = payload.into();
             let by_api = app
-                .send(Method::POST, "/api/v1/operations", Some(&app.editor_lens), Some(body))
+                .send(
+                    Method::POST,
+                    "/api/v1/operations",
+                    Some(&app.editor_lens),
+                    Some(body),
+                )
                 .await;
             assert_eq!(by_api.status, StatusCode::CREATED, "{}", by_api.body);
             let id = by_api.json()["id"].as_i64().unwrap();
@@ -74,7 +79,10 @@ async fn hostile_text_is_stored_verbatim_and_shown_escaped() {
             assert_eq!(app.operation(id).await[*field], payload, "form {field}");
             created += 2;
 
-            for page in [format!("/operations/{id}"), format!("/operations/{id}/modifier")] {
+            for page in [
+                format!("/operations/{id}"),
+                format!("/operations/{id}/modifier"),
+            ] {
                 let html = app.page(&editor, Method::GET, &page, &[]).await;
                 assert_eq!(html.status, StatusCode::OK, "{page}");
                 assert_shown_escaped(&html.body, payload, &page);
@@ -96,9 +104,7 @@ async fn hostile_text_is_stored_verbatim_and_shown_escaped() {
         );
     }
 
-    let refused = app
-        .sign_in("' OR 1=1 --", PASSWORD, "", client(1))
-        .await;
+    let refused = app.sign_in("' OR 1=1 --", PASSWORD, "", client(1)).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 
     let tables = schema::read(app.db.db()).await.unwrap().tables;

@@ -7,6 +7,7 @@ mod injection;
 mod matrix;
 mod pages;
 mod read_cache;
+mod review;
 mod sign_in;
 mod support;
 mod tokens;

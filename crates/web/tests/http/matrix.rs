@@ -141,13 +141,21 @@ impl Clients {
         }
     }
 
-    async fn exercise(&mut self, app: &App, records: &Records, route: &Route, role: Role) -> Answer {
+    async fn exercise(
+        &mut self,
+        app: &App,
+        records: &Records,
+        route: &Route,
+        role: Role,
+    ) -> Answer {
         if let Some(api_path) = route.path.strip_prefix("/api/v1/") {
             return api_cell(app, records, &route.method, api_path, role).await;
         }
         let path = fill_page_path(&route.path, records);
         if route.method == Method::GET {
-            return app.page(&self.browsers[&role], Method::GET, &path, &[]).await;
+            return app
+                .page(&self.browsers[&role], Method::GET, &path, &[])
+                .await;
         }
         let answer = match route.path.as_str() {
             "/connexion" => {
@@ -262,9 +270,9 @@ async fn form_fields(app: &App, records: &Records, template: &str) -> Vec<(&'sta
 
 /// Cents as the forms read them: "1234,56".
 fn euros(cents: &Value) -> String {
-    cents.as_i64().map_or_else(String::new, |c| {
-        format!("{},{:02}", c / 100, c % 100)
-    })
+    cents
+        .as_i64()
+        .map_or_else(String::new, |c| format!("{},{:02}", c / 100, c % 100))
 }
 
 /// One API cell: `path` is below `/api/v1/`, with `{id}` standing for the fixture's record.
@@ -275,7 +283,8 @@ async fn api_cell(app: &App, records: &Records, method: &Method, path: &str, rol
     let token = role.token(app);
     match (method.as_str(), &segments[1..]) {
         ("GET", _) => {
-            let path = format!("/api/v1/{path}").replace("{id}", &records.id(collection).to_string());
+            let path =
+                format!("/api/v1/{path}").replace("{id}", &records.id(collection).to_string());
             app.send(Method::GET, &path, token, None).await
         }
         ("POST", []) => create_cell(app, &record(), collection, token).await,
@@ -340,5 +349,10 @@ async fn set_archived(app: &App, path: &str, action: &str, token: Option<&str>) 
 /// The fixture's upkeep between cells, by the administrator: it must work.
 async fn admin_set_archived(app: &App, path: &str, action: &str) {
     let answer = set_archived(app, path, action, Some(&app.admin)).await;
-    assert_eq!(answer.status, StatusCode::OK, "{action} {path}: {}", answer.body);
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{action} {path}: {}",
+        answer.body
+    );
 }

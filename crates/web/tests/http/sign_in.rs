@@ -90,7 +90,10 @@ async fn each_sign_in_opens_a_new_session_and_closes_the_one_presented() {
             &browser,
             Method::POST,
             &format!("/operations/{}/jalons", app.operation_id()),
-            &[("label", "Avec l'ancienne session"), ("planned_on", "2025-03-01")],
+            &[
+                ("label", "Avec l'ancienne session"),
+                ("planned_on", "2025-03-01"),
+            ],
         )
         .await;
     assert_eq!(write.status, StatusCode::UNAUTHORIZED);
@@ -118,7 +121,11 @@ async fn signing_out_closes_the_session() {
             &[],
         )
         .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN, "sign-out needs the CSRF token");
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "sign-out needs the CSRF token"
+    );
 
     let out = app.page(&browser, Method::POST, "/deconnexion", &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
@@ -130,7 +137,10 @@ async fn signing_out_closes_the_session() {
             &browser,
             Method::POST,
             &format!("/operations/{}/jalons", app.operation_id()),
-            &[("label", "Après la déconnexion"), ("planned_on", "2025-03-01")],
+            &[
+                ("label", "Après la déconnexion"),
+                ("planned_on", "2025-03-01"),
+            ],
         )
         .await;
     assert_eq!(write.status, StatusCode::UNAUTHORIZED);
@@ -200,7 +210,12 @@ async fn repeated_failures_from_one_address_block_it_for_every_account() {
     let app = App::new().await;
     for i in 0..auth::throttle::MAX_FAILURES_PER_ADDRESS {
         let refused = app
-            .sign_in(&format!("inconnu{i}@exemple.fr"), "au hasard", "", client(7))
+            .sign_in(
+                &format!("inconnu{i}@exemple.fr"),
+                "au hasard",
+                "",
+                client(7),
+            )
             .await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     }

@@ -47,9 +47,20 @@ async fn a_revoked_token_is_refused() {
         .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, token.id);
-    assert!(accounts::revoke_api_token(app.db.db(), token.id).await.unwrap());
-    assert!(!accounts::revoke_api_token(app.db.db(), token.id).await.unwrap());
-    assert_eq!(app.write_with(&token.secret).await, StatusCode::UNAUTHORIZED);
+    assert!(
+        accounts::revoke_api_token(app.db.db(), token.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !accounts::revoke_api_token(app.db.db(), token.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.write_with(&token.secret).await,
+        StatusCode::UNAUTHORIZED
+    );
     // The user's other token still works.
     assert_eq!(app.write_with(&app.editor_lens).await, StatusCode::CREATED);
 }
@@ -65,7 +76,10 @@ async fn an_expired_token_is_refused() {
     let valid = auth::create_api_token(store, &editor, Some(auth::expiry_in_days(1)))
         .await
         .unwrap();
-    assert_eq!(app.write_with(&expired.secret).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.write_with(&expired.secret).await,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(app.write_with(&valid.secret).await, StatusCode::CREATED);
 }
 
@@ -87,7 +101,10 @@ async fn a_token_acts_only_for_the_organisation_it_was_made_for() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(app.write_with(&token.secret).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.write_with(&token.secret).await,
+        StatusCode::UNAUTHORIZED
+    );
     let moved = app.user("editeur@lens.fr").await;
     let fresh = auth::create_api_token(&app.db.store, &moved, None)
         .await
@@ -122,7 +139,9 @@ async fn tokens_are_stored_hashed_and_listed_without_their_secret() {
     assert!(!hash.contains(&token.secret[4..]));
     assert_eq!(*prefix, token.secret[..12]);
 
-    let listed = accounts::api_tokens_of(app.db.db(), editor.id).await.unwrap();
+    let listed = accounts::api_tokens_of(app.db.db(), editor.id)
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 2, "the fixture's token and this one");
     assert_eq!(listed[0].id, token.id, "newest first");
     assert_eq!(listed[0].last_used_at, None);

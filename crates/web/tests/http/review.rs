@@ -1,0 +1,126 @@
+//! The validation workflow through the pages: a partner's change is declared, listed for review,
+//! kept out of the validated-only dashboard, and validated or returned by the programme team.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{Answer, App, Browser, location};
+
+#[tokio::test]
+async fn a_partners_change_waits_for_the_team_and_is_validated_or_returned() {
+    let app = App::new().await;
+    let id = app.operation_id();
+    let mut changed = app.operation.clone();
+    changed["title"] = json!("École Jules Elby, déclarée par Lens");
+    changed["validation"] = json!("validated");
+    let declared = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/operations/{id}"),
+            Some(&app.editor_lens),
+            Some(changed),
+        )
+        .await;
+    assert_eq!(declared.status, StatusCode::OK, "{}", declared.body);
+    assert_eq!(declared.json()["validation"], "declared");
+
+    // Counted among all figures, not among validated ones.
+    let all = app.get("/").await.body;
+    assert!(all.contains("1 en attente de validation"), "{all}");
+    assert!(all.contains("/operations?status=study"), "{all}");
+    let validated_only = app.get("/?chiffres=valides").await.body;
+    assert!(
+        !validated_only.contains("/operations?status=study"),
+        "{validated_only}"
+    );
+    assert_eq!(
+        app.get("/?chiffres=nimportequoi").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert!(
+        app.get(&format!("/operations/{id}"))
+            .await
+            .body
+            .contains("en attente de")
+    );
+
+    // Anonymous visitors do not see the queue; partners see it without the team's buttons.
+    assert_eq!(
+        app.get("/validation").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let editor = app.browser("editeur@lens.fr").await;
+    let queue = app.page(&editor, Method::GET, "/validation", &[]).await;
+    assert!(queue.body.contains("déclarée par Lens") && !queue.body.contains("value=\"valider\""));
+    let version = declared.json()["version"].as_i64().unwrap();
+    let refused = answer(&app, &editor, id, version, "valider", "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    // The team returns without a comment: refused, said next to the record.
+    let admin = app.browser("admin@exemple.fr").await;
+    let silent = answer(&app, &admin, id, version, "renvoyer", "").await;
+    assert_eq!(
+        silent.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        silent.body
+    );
+    assert!(silent.body.contains("class=\"error\""), "{}", silent.body);
+
+    // Then with one: the partner reads it on the operation page.
+    let returned = answer(&app, &admin, id, version, "renvoyer", "Le coût HT manque.").await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.body);
+    assert_eq!(location(&returned), "/validation");
+    let page = app.get(&format!("/operations/{id}")).await.body;
+    assert!(
+        page.contains("Renvoyée par") && page.contains("Le coût HT manque."),
+        "{page}"
+    );
+
+    // The version answered is the one seen: answering it again is a conflict.
+    let stale = answer(&app, &admin, id, version, "valider", "").await;
+    assert_eq!(
+        stale.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        stale.body
+    );
+
+    let current = app.operation(id).await["version"].as_i64().unwrap();
+    let validated = answer(&app, &admin, id, current, "valider", "").await;
+    assert_eq!(
+        validated.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        validated.body
+    );
+    assert_eq!(app.operation(id).await["validation"], "validated");
+    let validated_only = app.get("/?chiffres=valides").await.body;
+    assert!(
+        validated_only.contains("/operations?status=study"),
+        "{validated_only}"
+    );
+    let queue = app.page(&admin, Method::GET, "/validation", &[]).await;
+    assert!(queue.body.contains("Aucune déclaration"), "{}", queue.body);
+}
+
+/// The team's answer on the operation, sent from the validation page.
+async fn answer(
+    app: &App,
+    browser: &Browser,
+    id: i64,
+    version: i64,
+    decision: &str,
+    comment: &str,
+) -> Answer {
+    let (id, version) = (id.to_string(), version.to_string());
+    let fields = [
+        ("entity", "operation"),
+        ("id", id.as_str()),
+        ("version", version.as_str()),
+        ("decision", decision),
+        ("comment", comment),
+    ];
+    app.page(browser, Method::POST, "/validation", &fields)
+        .await
+}
