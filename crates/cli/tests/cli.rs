@@ -9,6 +9,12 @@ use renouveau_store::db::SqlValue;
 use renouveau_store::testing::{TestDb, backend};
 use renouveau_store::{Backend, Db};
 
+// Beside this file rather than in `tests/`, where each would become a test binary of its own.
+#[path = "cli/faults.rs"]
+mod faults;
+#[path = "cli/server.rs"]
+mod server;
+
 fn renouveau(database: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_renouveau"))
         .args(args)
@@ -330,8 +336,16 @@ async fn user_add_enforces_the_password_rules_and_tokens_are_listed_and_revoked(
         renouveau(
             &db.url,
             &[
-                "user", "add", "--email", email, "--org", "CALL", "--role", "editor",
-                "--password", password,
+                "user",
+                "add",
+                "--email",
+                email,
+                "--org",
+                "CALL",
+                "--role",
+                "editor",
+                "--password",
+                password,
             ],
         )
     };
@@ -360,7 +374,10 @@ async fn user_add_enforces_the_password_rules_and_tokens_are_listed_and_revoked(
 
     let list = |db: &TestDb| stdout(&renouveau(&db.url, &["token", "list", "--email", email]));
     let listed = list(&db);
-    assert!(listed.contains(prefix) && listed.contains("actif"), "{listed}");
+    assert!(
+        listed.contains(prefix) && listed.contains("actif"),
+        "{listed}"
+    );
     assert!(!listed.contains(rest), "the secret is never shown again");
 
     let revoked = renouveau(&db.url, &["token", "revoke", "--prefix", prefix]);

@@ -14,6 +14,9 @@ use tokio::net::TcpListener;
 pub async fn run(url: &str, listen: SocketAddr, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
     let store = Store::open(url).await.context("opening the database")?;
     crate::commands::init::prepare(&store, demo).await?;
+    // Listen for the stop signals before the address is printed: a SIGTERM sent as soon as a
+    // supervisor sees the server up must stop it cleanly, not kill it.
+    let shutdown = shutdown_signal();
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("listening on {listen}"))?;
@@ -22,9 +25,12 @@ pub async fn run(url: &str, listen: SocketAddr, demo: &DemoArgs) -> anyhow::Resu
         "renouveau écoute sur http://{address}/ (base : {})",
         redact(url)
     );
-    renouveau_web::serve(listener, AppState::new(store), shutdown_signal())
+    renouveau_web::serve(listener, AppState::new(store.clone()), shutdown)
         .await
         .context("serving")?;
+    // Every request has finished: close the connections (SQLite folds its write-ahead log back
+    // into the database file; PostgreSQL sessions end instead of being cut).
+    store.db().close().await;
     println!("Arrêt propre : les requêtes en cours sont terminées.");
     Ok(ExitCode::SUCCESS)
 }
@@ -43,29 +49,48 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
+/// Resolves on SIGTERM (what service managers and container runtimes send) or Ctrl-C. The
+/// handlers are installed when this is called, not when the future is first polled, so that a
+/// signal arriving in between is not lost.
+#[cfg(unix)]
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{SignalKind, signal};
+    let terminate = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        tokio::select! {
+            () = wait_for(terminate, "SIGTERM") => {},
+            () = wait_for(interrupt, "SIGINT") => {},
+        }
+    }
+}
+
+#[cfg(unix)]
+async fn wait_for(signal: std::io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match signal {
+        Ok(mut signal) => {
+            signal.recv().await;
+            tracing::info!("{name} received: finishing the requests in flight");
+        }
+        // Never resolve: a handler that cannot be installed must not stop the server at once.
+        Err(e) => {
+            tracing::warn!("cannot listen for {name}: {e}");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    async {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => tracing::info!("Ctrl-C received: finishing the requests in flight"),
             Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
+                tracing::warn!("cannot listen for Ctrl-C: {e}");
                 std::future::pending::<()>().await;
             }
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
     }
-    tracing::info!("shutdown requested");
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod facets_form;
 mod financing_form;
 mod forms;
 mod funding;
+mod history;
 mod indicators;
 mod layout;
 mod lookup;
@@ -49,6 +50,8 @@ pub fn routes() -> Routes {
         .get("/partenaires", partners::list)
         .get("/partenaires/{id}", partners::show)
         .get("/financements", funding::list)
+        .get("/historique/{entity}/{id}", history::show)
+        .post("/historique/{entity}/{id}/restaurer", history::restore)
         .get("/validation", review::list)
         .post("/validation", review::answer)
         .get("/connexion", session::form)

@@ -3,6 +3,7 @@
 
 mod api;
 mod forms;
+mod history;
 mod injection;
 mod matrix;
 mod pages;

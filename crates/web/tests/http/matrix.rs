@@ -263,6 +263,15 @@ async fn form_fields(app: &App, records: &Records, template: &str) -> Vec<(&'sta
                 ("biosourced", "oui".into()),
             ]
         }
+        "/validation" => {
+            let operation = current("operations").await;
+            vec![
+                ("entity", "operation".into()),
+                ("id", operation["id"].to_string()),
+                ("version", version(&operation)),
+                ("decision", "valider".into()),
+            ]
+        }
         "/deconnexion" => Vec::new(),
         other => panic!("no form to send to POST {other}: add one to form_fields"),
     }

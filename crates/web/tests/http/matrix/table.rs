@@ -61,6 +61,10 @@ const OWNER_ARCHIVES: [Expect; 6] = [U, F, F, S, F, S];
 const FORM_PAGE: [Expect; 6] = [L, F, S, S, S, S];
 /// A form sent about a record of the owning partner.
 const OWNER_FORM: [Expect; 6] = [U, F, R, R, F, R];
+/// A page for signed-in users only.
+const SIGNED_IN: [Expect; 6] = [U, S, S, S, S, S];
+/// A decision of the programme team.
+const ADMIN_FORM: [Expect; 6] = [U, F, F, F, F, R];
 /// Signing in (each user with their own password, the visitor as the reader) and out.
 const SESSION: [Expect; 6] = [R, R, R, R, R, R];
 
@@ -152,6 +156,8 @@ const ROUTES: &[(&str, &str, [Expect; 6])] = &[
     ("GET", "/partenaires", EVERYONE),
     ("GET", "/partenaires/{id}", EVERYONE),
     ("GET", "/financements", EVERYONE),
+    ("GET", "/validation", SIGNED_IN),
+    ("POST", "/validation", ADMIN_FORM),
     ("GET", "/connexion", EVERYONE),
     ("POST", "/connexion", SESSION),
     ("POST", "/deconnexion", SESSION),
