@@ -41,6 +41,9 @@ impl WebError {
                 StoreError::Database(
                     sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
                 ) => StatusCode::SERVICE_UNAVAILABLE,
+                StoreError::Database(sqlx::Error::Database(e)) if session_lost(e.as_ref()) => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -85,6 +88,17 @@ impl WebError {
             tracing::debug!("{self}");
         }
     }
+}
+
+/// PostgreSQL ended the session or takes none for now: it is stopping or restarting (57P01
+/// admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now), the connection failed (class
+/// 08) or it is full (53300). The same request succeeds once the server is back.
+fn session_lost(e: &dyn sqlx::error::DatabaseError) -> bool {
+    e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+        .is_some_and(|e| {
+            let code = e.code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+        })
 }
 
 /// The body of an `application/problem+json` answer.

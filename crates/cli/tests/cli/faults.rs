@@ -327,10 +327,10 @@ fn a_killed_server_keeps_every_acknowledged_write_on_sqlite() {
 #[test]
 #[ignore = "needs PostgreSQL: .ci/run runs it with --run-ignored"]
 fn a_killed_server_keeps_every_acknowledged_write_on_postgres() {
-    let database = dedicated_postgres_database("renouveau_faults");
-    let figures = acknowledged_writes_survive_a_kill(&database);
+    let db = DedicatedDb::create("renouveau_faults");
+    let figures = acknowledged_writes_survive_a_kill(&db.url);
     figures.print("PostgreSQL");
-    drop_postgres_database("renouveau_faults");
+    db.drop_database();
 }
 
 /// The test server's URL with another database name.
@@ -356,31 +356,43 @@ async fn maintenance_connection() -> PgConnection {
         .unwrap_or_else(|e| panic!("PostgreSQL is not reachable: {e}"))
 }
 
-/// An empty database of the given name, dropped first if a previous run left it.
-fn dedicated_postgres_database(name: &'static str) -> String {
-    block_on(async {
-        let mut admin = maintenance_connection().await;
-        for sql in [
+/// A PostgreSQL database of its own on the test server, named after the test process so that
+/// two runs at once do not share one.
+struct DedicatedDb {
+    name: String,
+    url: String,
+}
+
+impl DedicatedDb {
+    /// An empty database, dropped first if a previous run left it.
+    fn create(prefix: &str) -> Self {
+        let name = format!("{prefix}_{}", std::process::id());
+        execute_on_maintenance_database(&[
             format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
             format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::query(AssertSqlSafe(sql))
+        ]);
+        let url = postgres_database_url(&name);
+        Self { name, url }
+    }
+
+    /// Only once the test passed: a failing run leaves it to look at.
+    fn drop_database(self) {
+        execute_on_maintenance_database(&[format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )]);
+    }
+}
+
+fn execute_on_maintenance_database(statements: &[String]) {
+    block_on(async {
+        let mut admin = maintenance_connection().await;
+        for sql in statements {
+            sqlx::query(AssertSqlSafe(sql.as_str()))
                 .execute(&mut admin)
                 .await
                 .unwrap();
         }
-    });
-    postgres_database_url(name)
-}
-
-/// Dropped only when the test passed: a failing run leaves it to look at.
-fn drop_postgres_database(name: &'static str) {
-    block_on(async {
-        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        sqlx::query(AssertSqlSafe(sql))
-            .execute(&mut maintenance_connection().await)
-            .await
-            .unwrap();
     });
 }
 
@@ -403,21 +415,7 @@ fn run_shell(command: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Starts PostgreSQL again when the test ends, even by a failure, if it left it stopped.
-struct Restarter {
-    start: String,
-    stopped: bool,
-}
-
-impl Drop for Restarter {
-    fn drop(&mut self) {
-        if self.stopped && !run_shell(&self.start) {
-            eprintln!("could not start PostgreSQL again with: {}", self.start);
-        }
-    }
-}
-
-/// One request of the restart test: when it started and ended, and how.
+/// One request of the PostgreSQL tests: when it started and ended, and how.
 struct Exchange {
     started: Instant,
     ended: Instant,
@@ -425,99 +423,224 @@ struct Exchange {
     outcome: Outcome,
 }
 
+/// Where the PostgreSQL tests send their traffic.
+struct Target<'a> {
+    server: &'a Server,
+    token: &'a str,
+    programme: i64,
+    marker: &'static str,
+}
+
+/// Writes, reads and health checks from `WORKERS` connections at once, each worker pausing
+/// 20 ms between requests, until `finished` is set or the bounds are reached.
+fn traffic(target: &Target<'_>, finished: &AtomicBool, limit: Duration) -> Vec<Exchange> {
+    const WORKERS: usize = 4;
+    const REQUESTS_PER_WORKER: usize = 2_000;
+    let exchanges = Mutex::new(Vec::new());
+    let deadline = Instant::now() + limit;
+    std::thread::scope(|scope| {
+        for worker in 0..WORKERS {
+            let exchanges = &exchanges;
+            scope.spawn(move || {
+                for n in 0..REQUESTS_PER_WORKER {
+                    if finished.load(Ordering::Relaxed) || Instant::now() >= deadline {
+                        break;
+                    }
+                    let exchange = mixed_request(target, worker, n);
+                    exchanges.lock().unwrap().push(exchange);
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+        }
+    });
+    exchanges.into_inner().unwrap()
+}
+
+fn mixed_request(target: &Target<'_>, worker: usize, n: usize) -> Exchange {
+    let addr = target.server.addr;
+    let started = Instant::now();
+    let (what, outcome) = match (worker + n) % 3 {
+        0 => {
+            let title = format!("{} {worker}-{n}", target.marker);
+            let body = operation(target.programme, &title, 1);
+            let outcome = send(
+                addr,
+                "POST",
+                "/api/v1/operations",
+                Some(target.token),
+                Some(&body),
+                CLIENT_TIMEOUT,
+            );
+            ("POST /api/v1/operations", outcome)
+        }
+        1 => {
+            let path = "/api/v1/operations?per_page=20";
+            (path, send(addr, "GET", path, None, None, CLIENT_TIMEOUT))
+        }
+        _ => ("/healthz", target.server.get("/healthz")),
+    };
+    Exchange {
+        started,
+        ended: Instant::now(),
+        what,
+        outcome,
+    }
+}
+
+/// What the PostgreSQL tests saw.
+#[derive(Default)]
+struct Tally {
+    unavailable: usize,
+    acknowledged: u64,
+    slowest: Duration,
+}
+
+/// Every request got a whole answer, and every answer is a success or a 503: never a 500, a
+/// cut answer, a refused connection or a wait beyond the client's timeout.
+fn tally(exchanges: &[Exchange], server: &Server) -> Tally {
+    let mut tally = Tally::default();
+    for exchange in exchanges {
+        tally.slowest = tally.slowest.max(exchange.ended - exchange.started);
+        match exchange.outcome.status() {
+            Some(200) => {}
+            Some(201) => tally.acknowledged += 1,
+            Some(503) => tally.unavailable += 1,
+            _ => panic!(
+                "{}: {:?}\n{}",
+                exchange.what,
+                exchange.outcome,
+                server.log()
+            ),
+        }
+    }
+    tally
+}
+
+fn terminate_sessions(database: &str) -> u64 {
+    block_on(async {
+        let sql = "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                   WHERE datname = $1 AND pid <> pg_backend_pid()";
+        let terminated: i64 = sqlx::query_scalar(sql)
+            .bind(database)
+            .fetch_one(&mut maintenance_connection().await)
+            .await
+            .unwrap();
+        u64::try_from(terminated).unwrap_or_default()
+    })
+}
+
+/// What a fast shutdown does to every session, done to this server's sessions only, so that it
+/// can run beside the other tests: requests whose query is cut get 503, and the next ones 200.
+#[test]
+#[ignore = "needs PostgreSQL: .ci/run runs it with --run-ignored"]
+fn postgres_sessions_cut_under_load_are_answered_503_not_500() {
+    const ROUNDS: usize = 400;
+    const ENOUGH: usize = 5;
+    let db = DedicatedDb::create("renouveau_faults_sessions");
+    let database = db.url.clone();
+    let token = demo_with_admin_token(&database);
+    let mut server = Server::start(&database, &[]);
+    let target = Target {
+        server: &server,
+        token: &token,
+        programme: programme_id(&server),
+        marker: "sessioncoupee",
+    };
+    let finished = AtomicBool::new(false);
+    let (mut rounds, mut terminated) = (0, 0);
+    let exchanges = std::thread::scope(|scope| {
+        let load = scope.spawn(|| traffic(&target, &finished, Duration::from_secs(90)));
+        std::thread::sleep(Duration::from_millis(500));
+        let started = Instant::now();
+        // Until enough requests were cut, within bounds.
+        while rounds < ROUNDS && started.elapsed() < Duration::from_secs(60) {
+            terminated += terminate_sessions(&db.name);
+            rounds += 1;
+            std::thread::sleep(Duration::from_millis(30));
+            if rounds % 10 == 0 && server.log().matches("terminating connection").count() >= ENOUGH
+            {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        finished.store(true, Ordering::Relaxed);
+        load.join().unwrap()
+    });
+    let tally = tally(&exchanges, &server);
+    println!(
+        "PostgreSQL sessions cut: {terminated} session(s) ended in {rounds} round(s) under {} \
+         request(s): {} answered 503, none 500; {} write(s) acknowledged",
+        exchanges.len(),
+        tally.unavailable,
+        tally.acknowledged
+    );
+    assert!(
+        tally.unavailable > 0,
+        "no request was cut:\n{}",
+        server.log()
+    );
+    let after = server.get("/api/v1/operations?per_page=20");
+    assert_eq!(after.status(), Some(200), "{after:?}");
+    assert!(operations_with(&server, "sessioncoupee") >= tally.acknowledged);
+    assert_check_and_audit_pass(&database);
+    assert_stops_cleanly(&mut server);
+    db.drop_database();
+}
+
 #[test]
 #[ignore = "restarts PostgreSQL: .ci/run runs it alone, after every other test"]
 fn a_server_survives_a_postgres_restart() {
-    const WORKERS: usize = 4;
-    const REQUESTS_PER_WORKER: usize = 2_000;
     // Longer than the pool's 10 s wait for a connection: requests during it end in 503.
     const OUTAGE: Duration = Duration::from_secs(12);
     const RECOVERY_LIMIT: Duration = Duration::from_secs(60);
     let stop = control_command("RENOUVEAU_TEST_POSTGRES_STOP");
     let start = control_command("RENOUVEAU_TEST_POSTGRES_START");
-    let marker = "redemarrage";
-    let database = dedicated_postgres_database("renouveau_faults_restart");
+    let db = DedicatedDb::create("renouveau_faults_restart");
+    let database = db.url.clone();
     let token = demo_with_admin_token(&database);
     let mut server = Server::start(&database, &[]);
-    let addr = server.addr;
-    let programme = programme_id(&server);
-
-    let exchanges = Mutex::new(Vec::<Exchange>::new());
-    let finished = AtomicBool::new(false);
-    let mut restarter = Restarter {
-        start: start.clone(),
-        stopped: false,
+    let target = Target {
+        server: &server,
+        token: &token,
+        programme: programme_id(&server),
+        marker: "redemarrage",
     };
-    let (mut stopped_at, mut started_at, mut recovered_at) = (None, None, None);
-    std::thread::scope(|scope| {
-        for worker in 0..WORKERS {
-            let (exchanges, finished, token) = (&exchanges, &finished, &token);
-            scope.spawn(move || {
-                let deadline = Instant::now() + OUTAGE + RECOVERY_LIMIT + Duration::from_secs(60);
-                for n in 0..REQUESTS_PER_WORKER {
-                    if finished.load(Ordering::Relaxed) || Instant::now() >= deadline {
-                        break;
-                    }
-                    let started = Instant::now();
-                    let (what, outcome) = match (worker + n) % 3 {
-                        0 => {
-                            let body = operation(programme, &format!("{marker} {worker}-{n}"), 1);
-                            let outcome = send(
-                                addr,
-                                "POST",
-                                "/api/v1/operations",
-                                Some(token),
-                                Some(&body),
-                                CLIENT_TIMEOUT,
-                            );
-                            ("POST /api/v1/operations", outcome)
-                        }
-                        1 => {
-                            let path = "/api/v1/operations?per_page=5";
-                            (path, send(addr, "GET", path, None, None, CLIENT_TIMEOUT))
-                        }
-                        _ => (
-                            "GET /healthz",
-                            send(addr, "GET", "/healthz", None, None, CLIENT_TIMEOUT),
-                        ),
-                    };
-                    exchanges.lock().unwrap().push(Exchange {
-                        started,
-                        ended: Instant::now(),
-                        what,
-                        outcome,
-                    });
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-            });
-        }
+
+    let finished = AtomicBool::new(false);
+    let (mut stopped_at, mut started_at, mut first_success) = (None, None, None);
+    let exchanges = std::thread::scope(|scope| {
+        let load = scope.spawn(|| traffic(&target, &finished, OUTAGE + 2 * RECOVERY_LIMIT));
         std::thread::sleep(Duration::from_secs(1));
         stopped_at = Some(Instant::now());
-        restarter.stopped = true;
-        assert!(run_shell(&stop), "could not stop PostgreSQL with: {stop}");
-        std::thread::sleep(OUTAGE);
+        let stopped = run_shell(&stop);
+        if stopped {
+            std::thread::sleep(OUTAGE);
+        }
+        // Started again whatever happened: nothing between the two commands can fail.
         started_at = Some(Instant::now());
-        assert!(
-            run_shell(&start),
-            "could not start PostgreSQL with: {start}"
-        );
-        restarter.stopped = false;
+        let started = run_shell(&start);
+        // The same process answers again: a health check that started after PostgreSQL did.
         let back = Instant::now();
-        let recovered = wait_until(RECOVERY_LIMIT, || {
-            exchanges
-                .lock()
-                .unwrap()
-                .iter()
-                .any(|e| e.started > back && e.outcome.status() == Some(200))
-        });
-        recovered_at = recovered.then(Instant::now);
-        // A little more traffic after the recovery, then stop.
-        std::thread::sleep(Duration::from_secs(2));
+        if stopped && started {
+            let deadline = back + RECOVERY_LIMIT;
+            while Instant::now() < deadline {
+                if server.get("/healthz").status() == Some(200) {
+                    first_success = Some(Instant::now());
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // A little more traffic after the recovery.
+            std::thread::sleep(Duration::from_secs(2));
+        }
         finished.store(true, Ordering::Relaxed);
+        let exchanges = load.join().unwrap();
+        assert!(stopped, "could not stop PostgreSQL with: {stop}");
+        assert!(started, "could not start PostgreSQL with: {start}");
+        exchanges
     });
-    drop(restarter);
     let (stopped_at, started_at) = (stopped_at.unwrap(), started_at.unwrap());
-    let recovered_at = recovered_at.unwrap_or_else(|| {
+    let first_success = first_success.unwrap_or_else(|| {
         panic!(
             "no 200 within {RECOVERY_LIMIT:?} of PostgreSQL starting again:\n{}",
             server.log()
@@ -525,49 +648,22 @@ fn a_server_survives_a_postgres_restart() {
     });
     assert!(server.is_running(), "the server stopped:\n{}", server.log());
 
-    let exchanges = exchanges.into_inner().unwrap();
-    let mut unavailable = 0;
-    let mut served_during_outage = 0;
-    let mut slowest = Duration::ZERO;
-    let mut acknowledged = 0_u64;
+    let tally = tally(&exchanges, &server);
+    assert!(tally.unavailable > 0, "no request saw the outage");
     for exchange in &exchanges {
-        let status = match &exchange.outcome {
-            Outcome::Answer(answer) => answer.status,
-            other => panic!(
-                "{}: {other:?} (a crash, a cut answer or a hang)\n{}",
-                exchange.what,
-                server.log()
-            ),
-        };
-        let during_outage = exchange.ended > stopped_at && exchange.started < started_at;
-        slowest = slowest.max(exchange.ended - exchange.started);
-        match status {
-            200 | 201 => {
-                acknowledged += u64::from(status == 201);
-                served_during_outage += usize::from(during_outage);
-            }
-            503 => {
-                assert!(
-                    exchange.ended > stopped_at && exchange.started < recovered_at,
-                    "{}: 503 outside the outage",
-                    exchange.what
-                );
-                unavailable += 1;
-            }
-            _ => panic!(
-                "{}: {status} {}\n{}",
-                exchange.what,
-                String::from_utf8_lossy(&exchange.outcome.answer().unwrap().body),
-                server.log()
-            ),
+        if exchange.outcome.status() == Some(503) {
+            assert!(
+                exchange.ended > stopped_at && exchange.started < first_success,
+                "{}: 503 outside the outage",
+                exchange.what
+            );
         }
     }
-    assert!(unavailable > 0, "no request saw the outage");
     let after: Vec<_> = exchanges
         .iter()
-        .filter(|e| e.started >= recovered_at)
+        .filter(|e| e.started >= first_success)
         .collect();
-    assert!(!after.is_empty());
+    assert!(!after.is_empty(), "no traffic after the recovery");
     assert!(
         after
             .iter()
@@ -575,15 +671,18 @@ fn a_server_survives_a_postgres_restart() {
         "not every request succeeded after the recovery"
     );
     println!(
-        "PostgreSQL restart: {} request(s), {unavailable} answered 503 during the outage, \
-         {served_during_outage} served around it, slowest {slowest:?}, first 200 {:?} after \
-         PostgreSQL was started again (start command took part of it), {acknowledged} write(s) \
-         acknowledged",
+        "PostgreSQL restart: {} request(s), {} answered 503 during the outage, none 500, slowest \
+         {:?}; 200 again {:?} after PostgreSQL was started again ({:?} after it was stopped); \
+         {} write(s) acknowledged",
         exchanges.len(),
-        recovered_at - started_at,
+        tally.unavailable,
+        tally.slowest,
+        first_success - started_at,
+        first_success - stopped_at,
+        tally.acknowledged,
     );
-    assert!(operations_with(&server, marker) >= acknowledged);
+    assert!(operations_with(&server, "redemarrage") >= tally.acknowledged);
     assert_check_and_audit_pass(&database);
     assert_stops_cleanly(&mut server);
-    drop_postgres_database("renouveau_faults_restart");
+    db.drop_database();
 }

@@ -90,20 +90,6 @@ pub fn number(value: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn french_formats() {
-        assert_eq!(number(23000.0), "23\u{202f}000");
-        assert_eq!(number(12.5), "12,5");
-        assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
-        assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
-        assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
-    }
-}
-
 /// "« passage » (titre du document, caractères a à b)", or what is known of the source when the
 /// document's text is not attached.
 pub fn source_text(document: &Record<Document>, span: Option<(i64, i64)>) -> String {
@@ -126,5 +112,19 @@ pub fn source_text(document: &Record<Document>, span: Option<(i64, i64)>) -> Str
             document.data.title
         ),
         None => format!("{}, caractères {start} à {end}", document.data.title),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_formats() {
+        assert_eq!(number(23000.0), "23\u{202f}000");
+        assert_eq!(number(12.5), "12,5");
+        assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
+        assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
+        assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
     }
 }

@@ -163,13 +163,15 @@ impl Clients {
                 let cookie = self.browsers[&role].cookie.clone();
                 app.sign_in(email, PASSWORD, &cookie, client(1)).await
             }
-            _ => {
-                let fields = form_fields(app, records, &route.path).await;
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                app.page(&self.browsers[&role], Method::POST, &path, &fields)
-                    .await
+            "/historique/{entity}/{id}/restaurer" => {
+                // Restoring needs an archived record; it is live again afterwards.
+                let operation = format!("/api/v1/operations/{}", records.id("operations"));
+                admin_set_archived(app, &operation, "archive").await;
+                let answer = self.send_form(app, records, route, role, &path).await;
+                admin_set_archived(app, &operation, "restore").await;
+                answer
             }
+            _ => self.send_form(app, records, route, role, &path).await,
         };
         if matches!(route.path.as_str(), "/connexion" | "/deconnexion") {
             // The session the cell began with is closed: the role signs in afresh.
@@ -177,12 +179,28 @@ impl Clients {
         }
         answer
     }
+
+    async fn send_form(
+        &self,
+        app: &App,
+        records: &Records,
+        route: &Route,
+        role: Role,
+        path: &str,
+    ) -> Answer {
+        let fields = form_fields(app, records, &route.path).await;
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.page(&self.browsers[&role], Method::POST, path, &fields)
+            .await
+    }
 }
 
-/// A page path with the fixture's ids in place of `{id}` and `{line_id}`.
+/// A page path with the fixture's ids in place of `{id}` and `{line_id}`, and `operations` in
+/// place of `{entity}`.
 fn fill_page_path(template: &str, records: &Records) -> String {
     const RECORD_OF_PAGE: &[(&str, &str)] = &[
         ("/operations/", "operations"),
+        ("/historique/", "operations"),
         ("/territoires/", "territories"),
         ("/partenaires/", "organisations"),
         ("/indicateurs/", "indicators"),
@@ -196,6 +214,7 @@ fn fill_page_path(template: &str, records: &Records) -> String {
         .map(|(_, collection)| *collection)
         .unwrap_or_else(|| panic!("which record does {template} show? add it to RECORD_OF_PAGE"));
     template
+        .replace("{entity}", collection)
         .replace("{id}", &records.id(collection).to_string())
         .replace("{line_id}", &records.id("financing-lines").to_string())
 }
@@ -271,6 +290,9 @@ async fn form_fields(app: &App, records: &Records, template: &str) -> Vec<(&'sta
                 ("version", version(&operation)),
                 ("decision", "valider".into()),
             ]
+        }
+        "/historique/{entity}/{id}/restaurer" => {
+            vec![("version", version(&current("operations").await))]
         }
         "/deconnexion" => Vec::new(),
         other => panic!("no form to send to POST {other}: add one to form_fields"),

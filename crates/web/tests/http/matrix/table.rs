@@ -45,32 +45,37 @@ pub enum Expect {
 
 use Expect::{Forbidden as F, Redirect as R, Success as S, ToSignIn as L, Unauthorized as U};
 
+/// What one route answers each role, in the order of [`ROLES`].
+pub type Answers = [Expect; 6];
+
 // Columns: anonymous, reader, contributor, editor of the owning partner, editor of another
 // partner, programme administrator.
 
 /// Reading: open to everyone.
-const EVERYONE: [Expect; 6] = [S, S, S, S, S, S];
+const EVERYONE: Answers = [S, S, S, S, S, S];
 /// Writing a record only the administrators write.
-const ADMIN_ONLY: [Expect; 6] = [U, F, F, F, F, S];
+const ADMIN_ONLY: Answers = [U, F, F, F, F, S];
 /// Creating or changing a partner's record: its editors and contributors, and administrators.
-const OWNER_WRITES: [Expect; 6] = [U, F, S, S, F, S];
+const OWNER_WRITES: Answers = [U, F, S, S, F, S];
 /// Archiving or restoring a partner's record: its editors and administrators.
-const OWNER_ARCHIVES: [Expect; 6] = [U, F, F, S, F, S];
+const OWNER_ARCHIVES: Answers = [U, F, F, S, F, S];
 /// A form page: visitors are sent to sign in, readers refused. The form is shown to any
 /// writer; sending it is what checks ownership.
-const FORM_PAGE: [Expect; 6] = [L, F, S, S, S, S];
+const FORM_PAGE: Answers = [L, F, S, S, S, S];
 /// A form sent about a record of the owning partner.
-const OWNER_FORM: [Expect; 6] = [U, F, R, R, F, R];
+const OWNER_FORM: Answers = [U, F, R, R, F, R];
+/// Restoring a partner's record from its history page: its editors and administrators.
+const OWNER_RESTORE_FORM: Answers = [U, F, F, R, F, R];
 /// A page for signed-in users only.
-const SIGNED_IN: [Expect; 6] = [U, S, S, S, S, S];
+const SIGNED_IN: Answers = [U, S, S, S, S, S];
 /// A decision of the programme team.
-const ADMIN_FORM: [Expect; 6] = [U, F, F, F, F, R];
+const ADMIN_FORM: Answers = [U, F, F, F, F, R];
 /// Signing in (each user with their own password, the visitor as the reader) and out.
-const SESSION: [Expect; 6] = [R, R, R, R, R, R];
+const SESSION: Answers = [R, R, R, R, R, R];
 
 /// Who writes each API collection: (collection, create, update, archive and restore). Reading
 /// is open to everyone. A collection's owner comes from `Entity::OWNERS` in the store.
-const API_COLLECTIONS: &[(&str, [Expect; 6], [Expect; 6], [Expect; 6])] = &[
+const API_COLLECTIONS: &[(&str, Answers, Answers, Answers)] = &[
     ("programmes", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
     // An organisation owns itself: its editors change it, only administrators add one.
     ("organisations", ADMIN_ONLY, OWNER_WRITES, OWNER_ARCHIVES),
@@ -129,7 +134,7 @@ const API_COLLECTIONS: &[(&str, [Expect; 6], [Expect; 6], [Expect; 6])] = &[
 ];
 
 /// Every other route, as the catalogue names it.
-const ROUTES: &[(&str, &str, [Expect; 6])] = &[
+const ROUTES: &[(&str, &str, Answers)] = &[
     ("GET", "/", EVERYONE),
     ("GET", "/operations", EVERYONE),
     ("GET", "/operations/nouvelle", FORM_PAGE),
@@ -158,6 +163,12 @@ const ROUTES: &[(&str, &str, [Expect; 6])] = &[
     ("GET", "/financements", EVERYONE),
     ("GET", "/validation", SIGNED_IN),
     ("POST", "/validation", ADMIN_FORM),
+    ("GET", "/historique/{entity}/{id}", EVERYONE),
+    (
+        "POST",
+        "/historique/{entity}/{id}/restaurer",
+        OWNER_RESTORE_FORM,
+    ),
     ("GET", "/connexion", EVERYONE),
     ("POST", "/connexion", SESSION),
     ("POST", "/deconnexion", SESSION),
@@ -173,7 +184,7 @@ const ROUTES: &[(&str, &str, [Expect; 6])] = &[
 ];
 
 /// The whole table: each API collection's six routes, then the other routes.
-pub fn matrix() -> HashMap<Route, [Expect; 6]> {
+pub fn matrix() -> HashMap<Route, Answers> {
     let mut rows = Vec::new();
     for &(collection, create, update, archive) in API_COLLECTIONS {
         let base = format!("/api/v1/{collection}");
