@@ -118,7 +118,7 @@ fn sigterm_lets_the_requests_in_flight_finish_then_exits_0() {
 
     // A write whose body is half sent when the signal comes: certainly in flight.
     let body = operation(programme, "Écrite pendant l'arrêt", 4_200);
-    let (first_half, second_half) = body.split_at(body.len() / 2);
+    let (first_half, second_half) = body.as_bytes().split_at(body.len() / 2);
     let mut slow = open(addr, CLIENT_TIMEOUT).unwrap();
     let request = head(
         addr,
@@ -128,7 +128,7 @@ fn sigterm_lets_the_requests_in_flight_finish_then_exits_0() {
         Some(body.len()),
     );
     slow.write_all(request.as_bytes()).unwrap();
-    slow.write_all(first_half.as_bytes()).unwrap();
+    slow.write_all(first_half).unwrap();
 
     let answered = AtomicUsize::new(0);
     let outcomes = Mutex::new(Vec::new());
@@ -167,7 +167,7 @@ fn sigterm_lets_the_requests_in_flight_finish_then_exits_0() {
         server.terminate();
         // The rest of the body comes after the signal; the answer must still come, whole.
         std::thread::sleep(Duration::from_millis(300));
-        slow.write_all(second_half.as_bytes()).unwrap();
+        slow.write_all(second_half).unwrap();
         read_answer(&mut slow)
     });
 
@@ -607,7 +607,7 @@ fn a_server_survives_a_postgres_restart() {
     };
 
     let finished = AtomicBool::new(false);
-    let (mut stopped_at, mut started_at, mut first_success) = (None, None, None);
+    let (mut stopped_at, mut started_at, mut up_at, mut first_success) = (None, None, None, None);
     let exchanges = std::thread::scope(|scope| {
         let load = scope.spawn(|| traffic(&target, &finished, OUTAGE + 2 * RECOVERY_LIMIT));
         std::thread::sleep(Duration::from_secs(1));
@@ -621,6 +621,7 @@ fn a_server_survives_a_postgres_restart() {
         let started = run_shell(&start);
         // The same process answers again: a health check that started after PostgreSQL did.
         let back = Instant::now();
+        up_at = Some(back);
         if stopped && started {
             let deadline = back + RECOVERY_LIMIT;
             while Instant::now() < deadline {
@@ -639,7 +640,8 @@ fn a_server_survives_a_postgres_restart() {
         assert!(started, "could not start PostgreSQL with: {start}");
         exchanges
     });
-    let (stopped_at, started_at) = (stopped_at.unwrap(), started_at.unwrap());
+    let (stopped_at, started_at, up_at) =
+        (stopped_at.unwrap(), started_at.unwrap(), up_at.unwrap());
     let first_success = first_success.unwrap_or_else(|| {
         panic!(
             "no 200 within {RECOVERY_LIMIT:?} of PostgreSQL starting again:\n{}",
@@ -672,12 +674,13 @@ fn a_server_survives_a_postgres_restart() {
     );
     println!(
         "PostgreSQL restart: {} request(s), {} answered 503 during the outage, none 500, slowest \
-         {:?}; 200 again {:?} after PostgreSQL was started again ({:?} after it was stopped); \
-         {} write(s) acknowledged",
+         {:?}; 200 again {:?} after the start command returned (it took {:?}; {:?} after the \
+         stop command began); {} write(s) acknowledged",
         exchanges.len(),
         tally.unavailable,
         tally.slowest,
-        first_success - started_at,
+        first_success - up_at,
+        up_at - started_at,
         first_success - stopped_at,
         tally.acknowledged,
     );

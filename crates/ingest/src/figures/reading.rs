@@ -92,13 +92,16 @@ pub fn states(passage: &str, value: f64) -> bool {
         .any(|c| (c - value).abs() <= 1e-9 * value.abs().max(1.0))
 }
 
+/// The value and its multiples by the scale written after it; a run of digits too long for a
+/// float (infinite) is no figure.
 fn scaled(value: f64, rest: &str, found: &mut Vec<f64>) {
-    found.push(value);
-    for (pattern, factor) in SCALE.iter() {
-        if pattern.is_match(rest) {
-            found.push(value * factor);
-        }
-    }
+    let candidates = std::iter::once(value).chain(
+        SCALE
+            .iter()
+            .filter(|(pattern, _)| pattern.is_match(rest))
+            .map(|(_, factor)| value * factor),
+    );
+    found.extend(candidates.filter(|v| v.is_finite()));
 }
 
 /// Words of the passage with the byte offset where each ends.
@@ -143,5 +146,16 @@ mod tests {
         assert!(!states("750 K€", 750_000_000.0));
         assert!(!states("Pour : 78 voix", 77.0));
         assert!(!states("aucun chiffre", 0.5));
+    }
+
+    #[test]
+    fn reads_only_finite_figures() {
+        // 400 digits read as a float are infinite: no figure, whatever follows.
+        let huge = format!("{} milliards", "9".repeat(400));
+        assert!(figures_in(&huge).iter().all(|v| v.is_finite()));
+        assert!(!states(&huge, f64::INFINITY));
+        let large = format!("{} milliards", "9".repeat(300));
+        assert!(figures_in(&large).iter().all(|v| v.is_finite()));
+        assert!(states(&large, "9".repeat(300).parse().unwrap()));
     }
 }

@@ -4,15 +4,18 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, OriginalUri, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
+use chrono::NaiveDate;
 use renouveau_domain::Actor;
+use renouveau_store::db::ColumnKind;
 use renouveau_store::{Entity, Page, Record};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::list_params::list_query;
+use super::list_params::{YEARS, accepted_date, list_query};
 use crate::auth::Viewer;
 use crate::auth::secret::same_secret;
 use crate::error::WebError;
@@ -40,7 +43,7 @@ pub async fn list_children<E: Entity>(
 
 pub async fn fetch<E: Entity>(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Record<E>>, WebError> {
     Ok(Json(state.store.records::<E>().get(id).await?))
 }
@@ -53,6 +56,7 @@ pub async fn create<E: Entity>(
     ApiJson(data): ApiJson<E>,
 ) -> Result<impl IntoResponse, WebError> {
     let actor = writer(&viewer, &headers)?;
+    check_dates(&data)?;
     let record = state.store.records::<E>().create(&actor, data).await?;
     let location = format!("{}/{}", uri.path().trim_end_matches('/'), record.id);
     Ok((
@@ -74,10 +78,11 @@ pub async fn update<E: Entity>(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Versioned<E>>,
 ) -> Result<Json<Record<E>>, WebError> {
     let actor = writer(&viewer, &headers)?;
+    check_dates(&body.data)?;
     let records = state.store.records::<E>();
     Ok(Json(
         records.update(&actor, id, body.version, body.data).await?,
@@ -93,7 +98,7 @@ pub async fn archive<E: Entity>(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<VersionOnly>,
 ) -> Result<Json<Record<E>>, WebError> {
     let actor = writer(&viewer, &headers)?;
@@ -105,7 +110,7 @@ pub async fn restore<E: Entity>(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<VersionOnly>,
 ) -> Result<Json<Record<E>>, WebError> {
     let actor = writer(&viewer, &headers)?;
@@ -126,6 +131,48 @@ fn writer(viewer: &Viewer, headers: &HeaderMap) -> Result<Actor, WebError> {
         }
     }
     Ok(actor)
+}
+
+/// Refuses, as a bad request, a date the databases would not store and compare alike (a year
+/// outside [`YEARS`]), which the JSON reader accepts (`-5000-01-01`, `+12345-01-01`, `0-4-3`).
+fn check_dates<E: Entity>(data: &E) -> Result<(), WebError> {
+    let values = serde_json::to_value(data).unwrap_or_default();
+    for column in E::COLUMNS.iter().filter(|c| c.kind == ColumnKind::Date) {
+        let date = values
+            .get(column.name)
+            .and_then(|v| serde_json::from_value::<Option<NaiveDate>>(v.clone()).ok())
+            .flatten();
+        if date.is_some_and(|d| !accepted_date(d)) {
+            return Err(WebError::bad_request(
+                column.name,
+                format!(
+                    "Champ « {} » : date invalide (année de {} à {}, format AAAA-MM-JJ).",
+                    column.name,
+                    YEARS.start(),
+                    YEARS.end()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path parameter whose errors are answered as problems, in French.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(Self(value)),
+            Err(_) => Err(WebError::bad_request(
+                "id",
+                "L'identifiant doit être un nombre entier.",
+            )),
+        }
+    }
 }
 
 /// A JSON body whose errors are answered as problems, in French.

@@ -40,7 +40,7 @@ pub fn build(schema: &Schema) -> Value {
                     "summary": format!("Liste des {} d'un élément de {}", $children, $parent),
                     "tags": [$parent],
                     "parameters": parameters,
-                    "responses": list_responses::<$ty>(),
+                    "responses": child_list_responses::<$ty>(),
                 }}),
             );
         };
@@ -120,6 +120,7 @@ fn add_entity<E: Entity>(
                 "parameters": [id_parameter()],
                 "responses": {
                     "200": {"description": "L'enregistrement", "content": {"application/json": {"schema": record_ref}}},
+                    "400": problem_response("Identifiant incorrect"),
                     "404": problem_response("Introuvable"),
                     "503": problem_response("Base de données injoignable"),
                 }
@@ -265,6 +266,14 @@ fn list_responses<E: Entity>() -> Value {
         "400": problem_response("Paramètre incorrect"),
         "503": problem_response("Base de données injoignable"),
     })
+}
+
+/// A parent's children: as any list, except that the parent's id in the path is read by the
+/// route itself, whose refusal of an id that is not a number is plain text.
+fn child_list_responses<E: Entity>() -> Value {
+    let mut responses = list_responses::<E>();
+    responses["400"]["content"]["text/plain"] = json!({"schema": {"type": "string"}});
+    responses
 }
 
 fn write_responses(success: &str, record: &Value) -> Value {
