@@ -40,8 +40,8 @@ pub fn list_query<E: Entity>(params: &[(String, String)]) -> Result<ListQuery, W
                     Some(column) => (column, true),
                     None => (value.as_str(), false),
                 };
-                let known = COMMON_COLUMNS.iter().any(|(c, _)| *c == column)
-                    || E::column(column).is_some();
+                let known =
+                    COMMON_COLUMNS.iter().any(|(c, _)| *c == column) || E::column(column).is_some();
                 if !known {
                     return Err(WebError::bad_request(
                         name,
@@ -149,17 +149,27 @@ mod tests {
     /// Whether the query string is accepted, and then whether the store builds its SQL.
     fn outcome<E: Entity>(pairs: &[(&str, &str)]) -> Result<(), u16> {
         let query = list_query::<E>(&params(pairs)).map_err(|e| e.status().as_u16())?;
-        query.where_clause::<E>().expect("the store builds the filters");
-        query.order_and_page::<E>().expect("the store builds the order");
+        query
+            .where_clause::<E>()
+            .expect("the store builds the filters");
+        query
+            .order_and_page::<E>()
+            .expect("the store builds the order");
         Ok(())
     }
 
     #[test]
     fn accepted_queries_are_queries_the_store_runs() {
-        assert_eq!(outcome::<Operation>(&[("sort", "-title"), ("page", "2")]), Ok(()));
+        assert_eq!(
+            outcome::<Operation>(&[("sort", "-title"), ("page", "2")]),
+            Ok(())
+        );
         assert_eq!(outcome::<Operation>(&[("sort", "updated_at")]), Ok(()));
         assert_eq!(outcome::<Operation>(&[("sort", "")]), Ok(()));
-        assert_eq!(outcome::<Operation>(&[("start_on.gte", "2020-01-01")]), Ok(()));
+        assert_eq!(
+            outcome::<Operation>(&[("start_on.gte", "2020-01-01")]),
+            Ok(())
+        );
         assert_eq!(outcome::<Operation>(&[("start_on", "23/06/2025")]), Ok(()));
         assert_eq!(outcome::<Document>(&[("size_bytes.lte", "1000")]), Ok(()));
         assert_eq!(outcome::<Organisation>(&[("role", "x' OR 1=1")]), Ok(()));

@@ -160,13 +160,7 @@ fn step(entry: &AuditEntry) -> Step {
     Step {
         when: entry.occurred_at.format("%d/%m/%Y %H:%M:%S").to_string(),
         who: entry.actor_label.clone(),
-        what: match entry.action.as_str() {
-            "create" => "création",
-            "update" => "modification",
-            "archive" => "archivage",
-            "restore" => "restauration",
-            _ => "changement",
-        },
+        what: super::lookup::audit_action(&entry.action),
         version: entry.record_version,
         fields,
     }

@@ -115,6 +115,17 @@ pub fn source_text(document: &Record<Document>, span: Option<(i64, i64)>) -> Str
     }
 }
 
+/// An audit row's action, in French.
+pub fn audit_action(code: &str) -> &'static str {
+    match code {
+        "create" => "création",
+        "update" => "modification",
+        "archive" => "archivage",
+        "restore" => "restauration",
+        _ => "changement",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -657,14 +657,7 @@ async fn operation_page(
             history.push(HistoryRow {
                 when: entry.occurred_at.format("%d/%m/%Y %H:%M").to_string(),
                 who: entry.actor_label.clone(),
-                what: match entry.action.as_str() {
-                    "create" => "création",
-                    "update" => "modification",
-                    "archive" => "archivage",
-                    "restore" => "restauration",
-                    _ => "changement",
-                }
-                .into(),
+                what: lookup::audit_action(&entry.action).into(),
                 record: if entry.entity == "operation" {
                     "opération".into()
                 } else {
