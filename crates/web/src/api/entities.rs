@@ -2,6 +2,8 @@
 //! rights the store checks. A write authenticated by a session cookie must also carry the
 //! session's CSRF token in `X-CSRF-Token`.
 
+use std::marker::PhantomData;
+
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Path, Query, Request, State};
@@ -23,12 +25,30 @@ use crate::state::AppState;
 
 type Params = Query<Vec<(String, String)>>;
 
+/// A list of `E` as JSON text, kept by the read cache: lists are the same for every caller.
+struct ListBody<E>(String, PhantomData<E>);
+
 pub async fn list<E: Entity>(
     State(state): State<AppState>,
     Query(params): Params,
-) -> Result<Json<Page<E>>, WebError> {
+) -> Result<impl IntoResponse, WebError> {
     let query = list_query::<E>(&params)?;
-    Ok(Json(state.store.records::<E>().list(&query).await?))
+    let store = &state.store;
+    let body = state
+        .cache
+        .get_or_compute(store.db(), format!("{params:?}"), async {
+            let page = store.records::<E>().list(&query).await?;
+            let text = serde_json::to_string(&page).map_err(|e| {
+                WebError::from(renouveau_store::StoreError::Corrupt {
+                    table: E::TABLE,
+                    id: 0,
+                    reason: format!("list not serialisable: {e}"),
+                })
+            })?;
+            Ok(ListBody::<E>(text, PhantomData))
+        })
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body.0.clone()))
 }
 
 pub async fn list_children<E: Entity>(
