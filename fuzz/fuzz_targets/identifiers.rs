@@ -34,7 +34,7 @@ fuzz_target!(|text: &str| {
         assert!(shown[2..].bytes().all(|b| b.is_ascii_digit()), "{shown:?}");
         let known = match departement {
             "2A" | "2B" => true,
-            d if d.starts_with("97") => d.len() == 3,
+            d if d.starts_with("97") || d.starts_with("98") => d.len() == 3,
             d => d.len() == 2 && matches!(d.parse::<u8>(), Ok(1..=19 | 21..=95)),
         };
         assert!(known, "{text:?}: département {departement:?} does not exist");

@@ -117,7 +117,8 @@ impl FromStr for Siret {
 }
 
 /// A commune's code in the Code officiel géographique (COG): two characters for the département
-/// (`01`-`95`, `2A`, `2B`, or `97` for overseas) then three digits.
+/// (`01`-`95` but `20`, `2A`, `2B`, or `97`-`98` for overseas, whose third digit completes the
+/// département) then three digits. `99` (foreign countries) and `96` are no communes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct InseeCode(String);
@@ -125,7 +126,7 @@ string_code!(InseeCode);
 
 impl InseeCode {
     pub fn departement(&self) -> &str {
-        if self.0.starts_with("97") {
+        if self.0.starts_with("97") || self.0.starts_with("98") {
             &self.0[..3]
         } else {
             &self.0[..2]
@@ -142,8 +143,10 @@ impl FromStr for InseeCode {
             && bytes[2..].iter().all(u8::is_ascii_digit)
             && match &s[..2] {
                 "2A" | "2B" => true,
-                "00" | "20" => false,
-                dep => dep.bytes().all(|b| b.is_ascii_digit()),
+                dep => {
+                    dep.bytes().all(|b| b.is_ascii_digit())
+                        && matches!(dep.parse::<u8>(), Ok(1..=19 | 21..=95 | 97 | 98))
+                }
             };
         if valid {
             Ok(Self(s))
@@ -201,7 +204,11 @@ mod tests {
         for s in ["62498", "59178", "2A004", "97101"] {
             assert!(s.parse::<InseeCode>().is_ok(), "{s}");
         }
-        for s in ["6249", "624980", "00123", "20123", "2C004", "62A98"] {
+        // 96 and 99 (foreign countries) were accepted until the `identifiers` fuzz target
+        // checked every accepted code against the départements this type documents.
+        for s in [
+            "6249", "624980", "00123", "20123", "2C004", "62A98", "96123", "99132", "+1234",
+        ] {
             assert_eq!(
                 s.parse::<InseeCode>().unwrap_err().kind,
                 FieldErrorKind::InvalidInsee
@@ -209,6 +216,7 @@ mod tests {
         }
         assert_eq!("62498".parse::<InseeCode>().unwrap().departement(), "62");
         assert_eq!("97101".parse::<InseeCode>().unwrap().departement(), "971");
+        assert_eq!("98714".parse::<InseeCode>().unwrap().departement(), "987");
     }
 
     #[test]
