@@ -48,7 +48,9 @@ token="$(cli token create --email "$email" | tail -n 1)"
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 base="http://127.0.0.1:$port"
-cli serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+# The binary itself in the background (not the `cli` function, whose subshell would get the
+# signal), so that stopping it stops the server.
+"$bin" --database "$database" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 ready=""
 for _ in $(seq 1 300); do

@@ -18,7 +18,10 @@ fuzz_target!(|input: (u64, &str)| {
         format!("{euros},{rest:02}"),
         format!("{euros}.{rest:02}"),
         format!(" {euros},{rest:02} € "),
-        format!("{},{rest:02}", renouveau_domain::money::group_thousands(euros)),
+        format!(
+            "{},{rest:02}",
+            renouveau_domain::money::group_thousands(euros)
+        ),
     ] {
         assert_eq!(written.parse::<Amount>(), Ok(amount), "{written:?}");
     }
@@ -39,7 +42,11 @@ fuzz_target!(|input: (u64, &str)| {
             assert_eq!(parsed.to_french().parse::<Amount>(), Ok(parsed), "{text:?}");
             assert_eq!(parsed.to_string(), parsed.to_french());
             if !text.contains('€') {
-                assert_eq!(format!("{text} €").parse::<Amount>(), Ok(parsed), "{text:?}");
+                assert_eq!(
+                    format!("{text} €").parse::<Amount>(),
+                    Ok(parsed),
+                    "{text:?}"
+                );
             }
         }
         Err(error) => {

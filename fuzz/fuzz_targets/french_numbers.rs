@@ -39,7 +39,10 @@ fuzz_target!(|input: Input| {
     // Any text: no failure, and only values a figure can have.
     for text in [&input.before, &input.after] {
         for value in figures_in(text) {
-            assert!(value.is_finite() && value >= 0.0, "{text:?} read as {value}");
+            assert!(
+                value.is_finite() && value >= 0.0,
+                "{text:?} read as {value}"
+            );
         }
     }
 
@@ -68,8 +71,15 @@ fuzz_target!(|input: Input| {
         Scale::Million => (" millions", 1e6),
         Scale::Milliard => (" milliards", 1e9),
     };
-    let passage = format!("{} {written}{unit} {}", words(&input.before), words(&input.after));
-    assert!(states(&passage, value), "{passage:?} does not state {value}");
+    let passage = format!(
+        "{} {written}{unit} {}",
+        words(&input.before),
+        words(&input.after)
+    );
+    assert!(
+        states(&passage, value),
+        "{passage:?} does not state {value}"
+    );
     assert!(
         states(&passage, value * factor),
         "{passage:?} does not state {}",
@@ -82,7 +92,7 @@ fn group(n: u64, separator: &str) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(separator);
         }
         out.push(c);

@@ -12,7 +12,10 @@ fuzz_target!(|text: &str| {
         assert!(is_digits(&shown, 9), "{text:?} -> {shown:?}");
         // Serde goes through the same parser.
         let json = serde_json::to_string(&siren).expect("serialises");
-        assert_eq!(serde_json::from_str::<Siren>(&json).ok().as_ref(), Some(&siren));
+        assert_eq!(
+            serde_json::from_str::<Siren>(&json).ok().as_ref(),
+            Some(&siren)
+        );
     }
     if let Ok(siret) = text.parse::<Siret>() {
         let shown = siret.to_string();
@@ -20,7 +23,12 @@ fuzz_target!(|text: &str| {
         assert!(is_digits(&shown, 14), "{text:?} -> {shown:?}");
         // A SIRET starts with the SIREN of its organisation, which is a valid SIREN.
         assert_eq!(
-            siret.siren().parse::<Siren>().map(String::from).ok().as_deref(),
+            siret
+                .siren()
+                .parse::<Siren>()
+                .map(String::from)
+                .ok()
+                .as_deref(),
             Some(siret.siren()),
             "{text:?}: SIRET accepted with an invalid SIREN"
         );
@@ -37,7 +45,10 @@ fuzz_target!(|text: &str| {
             d if d.starts_with("97") || d.starts_with("98") => d.len() == 3,
             d => d.len() == 2 && matches!(d.parse::<u8>(), Ok(1..=19 | 21..=95)),
         };
-        assert!(known, "{text:?}: département {departement:?} does not exist");
+        assert!(
+            known,
+            "{text:?}: département {departement:?} does not exist"
+        );
     }
 });
 

@@ -138,10 +138,7 @@ fn sql_is_safe<E: Entity>(query: &ListQuery, params: &[(String, String)], column
 
     // No text of the request in the SQL: only keywords, known columns, numbers and the three
     // literals the store writes itself.
-    let without_literals = sql
-        .replace("' '", "")
-        .replace("'\\'", "")
-        .replace("''", "");
+    let without_literals = sql.replace("' '", "").replace("'\\'", "").replace("''", "");
     assert!(!without_literals.contains('\''), "{params:?}: {sql}");
     for word in without_literals.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
         assert!(
@@ -178,5 +175,8 @@ fn sql_is_safe<E: Entity>(query: &ListQuery, params: &[(String, String)], column
     // Pages are bounded.
     let (page, per_page) = query.page_bounds();
     assert!(page >= 1 && (1..=MAX_PER_PAGE).contains(&per_page));
-    assert!(order.contains(&format!(" LIMIT {per_page} OFFSET ")), "{order}");
+    assert!(
+        order.contains(&format!(" LIMIT {per_page} OFFSET ")),
+        "{order}"
+    );
 }

@@ -219,3 +219,43 @@ fn json_problem(rejection: &JsonRejection) -> WebError {
     };
     WebError::bad_request("body", format!("Requête invalide : {detail}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use renouveau_domain::{Operation, Programme};
+
+    use super::*;
+
+    fn programme(start_on: &str) -> Programme {
+        serde_json::from_value(serde_json::json!({
+            "code": "ERBM", "name": "Bassin minier", "description": null,
+            "start_on": start_on, "end_on": "2027-12-31"
+        }))
+        .expect("the JSON reader takes it")
+    }
+
+    #[test]
+    fn dates_the_databases_do_not_store_alike_are_refused() {
+        // The JSON reader takes these; PostgreSQL fails on years before 4714 BC (a 500).
+        for start_on in ["-5000-01-01", "+12345-01-01", "0-4-3", "0999-12-31"] {
+            let refusal = check_dates(&programme(start_on)).unwrap_err();
+            assert_eq!(refusal.status(), StatusCode::BAD_REQUEST, "{start_on}");
+            assert_eq!(refusal.field(), Some("start_on"));
+        }
+        assert!(check_dates(&programme("2017-03-07")).is_ok());
+        assert!(accepted_date(
+            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()
+        ));
+    }
+
+    #[test]
+    fn missing_dates_are_not_refused_here() {
+        let operation: Operation = serde_json::from_value(serde_json::json!({
+            "programme_id": 1, "title": "École", "kind": "public_facility", "owner_id": 1,
+            "status": "study", "start_on": null, "end_on": null
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(check_dates(&operation).is_ok());
+    }
+}
