@@ -8,7 +8,8 @@ use libfuzzer_sys::fuzz_target;
 use renouveau_domain::Programme;
 use renouveau_store::db::{ColumnKind, SqlValue};
 use renouveau_store::query::parse_value;
-use renouveau_web::api::list_params::{accepted_date, list_query};
+use renouveau_domain::calendar::accepted_year;
+use renouveau_web::api::list_params::list_query;
 
 fuzz_target!(|text: &str| {
     // The reader shared by list filters (store) and forms (same two formats).
@@ -42,13 +43,13 @@ fuzz_target!(|text: &str| {
             }
             Ok(query) => {
                 let date = date.unwrap_or_else(|| panic!("{params:?} accepted, not a date"));
-                assert!(accepted_date(date), "{params:?} accepted as {date}");
+                assert!(accepted_year(date), "{params:?} accepted as {date}");
                 let clause = query.where_clause::<Programme>().expect("store accepts");
                 assert_eq!(clause.params, [SqlValue::Date(date)], "{params:?}");
             }
             Err(refusal) => {
                 assert_eq!(refusal.status().as_u16(), 400, "{params:?}");
-                assert!(date.is_none_or(|d| !accepted_date(d)), "{params:?} refused");
+                assert!(date.is_none_or(|d| !accepted_year(d)), "{params:?} refused");
             }
         }
     }

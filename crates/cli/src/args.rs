@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use renouveau_web::auth::TrustedProxy;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,6 +49,8 @@ pub enum Command {
         /// Adresse d'écoute
         #[arg(long, default_value = "127.0.0.1:8080", env = "RENOUVEAU_LISTEN")]
         listen: SocketAddr,
+        #[command(flatten)]
+        web: WebArgs,
         #[command(flatten)]
         demo: DemoArgs,
     },
@@ -133,6 +136,22 @@ pub enum TokenCommand {
         #[arg(long)]
         prefix: Option<String>,
     },
+}
+
+/// How the application is reached when it sits behind a reverse proxy.
+#[derive(Debug, clap::Args)]
+pub struct WebArgs {
+    /// Proxy inverse (adresse ou réseau, option répétable) dont l'en-tête X-Forwarded-For
+    /// désigne le client, pour limiter les échecs de connexion par adresse
+    #[arg(
+        long = "trusted-proxy",
+        env = "RENOUVEAU_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// Cookies réservés à HTTPS (Secure) : à activer dès que le site est servi en HTTPS
+    #[arg(long, env = "RENOUVEAU_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -28,8 +28,8 @@ fn main() -> ExitCode {
                 what: Some(CheckCommand::Figures),
             } => commands::check::figures(&cli.database).await,
             Command::Init { demo } => commands::init::run(&cli.database, &demo).await,
-            Command::Serve { listen, demo } => {
-                commands::serve::run(&cli.database, listen, &demo).await
+            Command::Serve { listen, web, demo } => {
+                commands::serve::run(&cli.database, listen, web, &demo).await
             }
             Command::Territory(TerritoryCommand::Import { dir }) => {
                 commands::territory::run(&cli.database, &dir).await

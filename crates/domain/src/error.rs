@@ -65,7 +65,7 @@ impl FieldErrorKind {
             Self::InvalidCode { expected } => format!("code invalide (attendu : {expected})"),
             Self::InvalidAmount => "montant invalide (exemple : 1 234,56)".into(),
             Self::Negative => "la valeur ne peut pas être négative".into(),
-            Self::InvalidDate => "date invalide (format JJ/MM/AAAA)".into(),
+            Self::InvalidDate => "date invalide (format JJ/MM/AAAA, année de 1000 à 9999)".into(),
             Self::EndBeforeStart { start_field } => {
                 format!("la fin précède le début (« {start_field} »)")
             }

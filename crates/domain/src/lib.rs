@@ -2,6 +2,7 @@
 //! can only hold valid values, and the rules records keep. No I/O here.
 
 pub mod actor;
+pub mod calendar;
 pub mod codes;
 pub mod document;
 pub mod error;

@@ -300,9 +300,17 @@ fn optional_time(t: Option<DateTime<Utc>>) -> SqlValue {
     t.map_or(SqlValue::Null(ColumnKind::Timestamp), SqlValue::from)
 }
 
-/// Records an API token for `user`, acting for the user's organisation; returns its id.
-pub async fn create_api_token(db: &Db, user: &User, token: NewApiToken<'_>) -> Result<i64> {
+/// Records an API token for `user`, acting for the user's organisation; returns its id. The
+/// audit trail keeps who made it and for whom, never its hash.
+pub async fn create_api_token(
+    db: &Db,
+    actor: &Actor,
+    user: &User,
+    token: NewApiToken<'_>,
+) -> Result<i64> {
+    authorize_admin(actor, WriteAction::Create, "api_token")?;
     let mut tx = db.write().await?;
+    let at = now();
     let id = insert_returning_id(
         &mut tx,
         "INSERT INTO api_token (token_hash, user_id, organisation_id, prefix, created_at, expires_at) \
@@ -312,13 +320,43 @@ pub async fn create_api_token(db: &Db, user: &User, token: NewApiToken<'_>) -> R
             user.id.into(),
             user.organisation_id.into(),
             token.prefix.into(),
-            now().into(),
+            at.into(),
             optional_time(token.expires_at),
         ],
     )
     .await?;
+    let created = ApiToken {
+        id,
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+        prefix: Some(token.prefix.to_string()),
+        created_at: at,
+        expires_at: token.expires_at,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    let change = token_change(AuditAction::Create, actor, None, &created);
+    audit::write(&mut tx, change).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+fn token_change<'a>(
+    action: AuditAction,
+    actor: &'a Actor,
+    before: Option<&ApiToken>,
+    after: &ApiToken,
+) -> Change<'a> {
+    Change {
+        action,
+        entity: "api_token",
+        record_id: after.id,
+        record_version: if before.is_some() { 2 } else { 1 },
+        at: after.revoked_at.unwrap_or(after.created_at),
+        before: before.map(|t| serde_json::to_string(t).unwrap_or_default()),
+        after: serde_json::to_string(after).unwrap_or_default(),
+        actor,
+    }
 }
 
 /// The user an API token acts for. None when the token is unknown, revoked or expired, when the
@@ -402,16 +440,38 @@ pub async fn api_tokens_with_prefix(db: &Db, prefix: &str) -> Result<Vec<ApiToke
 }
 
 /// Revokes a token at once; false when it was already revoked or does not exist.
-pub async fn revoke_api_token(db: &Db, id: i64) -> Result<bool> {
+pub async fn revoke_api_token(db: &Db, actor: &Actor, id: i64) -> Result<bool> {
+    authorize_admin(actor, WriteAction::Update, "api_token")?;
     let mut tx = db.write().await?;
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_token WHERE id = $1 AND revoked_at IS NULL"),
+            &[id.into()],
+            TOKEN_KINDS,
+        )
+        .await?;
+    let Some(before) = row.map(|r| decode_token(&r)) else {
+        return Ok(false);
+    };
+    let at = now();
+    // Conditional again: a concurrent revocation may have come first.
     let revoked = tx
         .execute(
             "UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-            &[now().into(), id.into()],
+            &[at.into(), id.into()],
         )
         .await?;
+    if revoked != 1 {
+        return Ok(false);
+    }
+    let after = ApiToken {
+        revoked_at: Some(at),
+        ..before.clone()
+    };
+    let change = token_change(AuditAction::Revoke, actor, Some(&before), &after);
+    audit::write(&mut tx, change).await?;
     tx.commit().await?;
-    Ok(revoked == 1)
+    Ok(true)
 }
 
 /// Failed sign-ins counted since some time, for one account and for one client address.

@@ -30,6 +30,8 @@ pub enum AuditAction {
     Update,
     Archive,
     Restore,
+    /// An API token revoked.
+    Revoke,
 }
 
 impl AuditAction {
@@ -39,6 +41,7 @@ impl AuditAction {
             Self::Update => "update",
             Self::Archive => "archive",
             Self::Restore => "restore",
+            Self::Revoke => "revoke",
         }
     }
 }

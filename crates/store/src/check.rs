@@ -1,9 +1,10 @@
 //! `renouveau check`: is the database sound? Storage integrity (SQLite's own checks), migrations,
-//! every record readable and keeping its invariants, references alive, and every record's
-//! history complete in the audit trail.
+//! every record readable and keeping its invariants, references alive, every record's history
+//! complete in the audit trail, and that trail's hash chain intact.
 
 use std::collections::HashMap;
 
+use crate::audit;
 use crate::db::{Backend, ColumnKind, Db, SqlValue, Tx};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
@@ -25,6 +26,8 @@ pub struct Report {
     pub records_checked: usize,
     pub tables_checked: usize,
     pub problems: Vec<Problem>,
+    /// The audit chain's walk; none when the migrations are not all applied.
+    pub chain: Option<audit::ChainReport>,
 }
 
 impl Report {
@@ -65,6 +68,17 @@ pub async fn run(db: &Db) -> Result<Report> {
         };
     }
     crate::for_each_entity!(check_entity);
+    drop(tx);
+    let chain = audit::verify(db).await?;
+    if let Some(broken) = &chain.first_break {
+        report.add(
+            "audit_log",
+            Some(broken.row_id),
+            format!("audit chain broken: {}", broken.reason.describe()),
+            format!("journal d'audit altéré : {}", broken.reason.describe_fr()),
+        );
+    }
+    report.chain = Some(chain);
     Ok(report)
 }
 

@@ -1,7 +1,7 @@
 //! List queries: filters, free-text search, sorting and pagination, turned into SQL whose values
 //! are all bound parameters.
 
-use chrono::NaiveDate;
+use renouveau_domain::calendar::parse_typed_date;
 use renouveau_domain::{FieldError, FieldErrorKind};
 use serde::Serialize;
 
@@ -176,9 +176,8 @@ pub fn parse_value(column: &str, kind: ColumnKind, text: &str) -> Result<SqlValu
             _ => return Err(bad("oui ou non")),
         }),
         ColumnKind::Date | ColumnKind::Timestamp => {
-            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-                .map_err(|_| FieldError::new(column, FieldErrorKind::InvalidDate))?;
+            let date = parse_typed_date(text)
+                .ok_or_else(|| FieldError::new(column, FieldErrorKind::InvalidDate))?;
             if kind == ColumnKind::Date {
                 SqlValue::Date(date)
             } else {

@@ -42,6 +42,16 @@ impl<'a, E: Entity> Records<'a, E> {
         get_in(&mut tx, id).await
     }
 
+    /// Reads a record that `actor` may change, or refuses with [`StoreError::Forbidden`]: what a
+    /// form page asks before it shows the record for editing.
+    pub async fn get_editable(&self, actor: &Actor, id: i64) -> Result<Record<E>> {
+        let mut tx = self.db.read().await?;
+        let record = get_in::<E>(&mut tx, id).await?;
+        let values = entity_values(&record.data)?;
+        authorize::<E>(&mut tx, actor, WriteAction::Update, Some(id), &values).await?;
+        Ok(record)
+    }
+
     pub async fn list(&self, query: &ListQuery) -> Result<Page<E>> {
         let mut tx = self.db.read().await?;
         list_in(&mut tx, query).await

@@ -13,6 +13,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::error::RETRY_AFTER_SECONDS;
 use crate::routes::{Route, Routes};
 use crate::state::AppState;
 use crate::{api, pages};
@@ -81,13 +82,15 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
         Err(e) => Err(e),
     };
     match answer {
-        Ok(_) => (StatusCode::OK, "ok"),
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::warn!("health check: database unreachable: {e}");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, RETRY_AFTER_SECONDS)],
                 "base de données injoignable",
             )
+                .into_response()
         }
     }
 }

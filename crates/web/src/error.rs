@@ -41,7 +41,9 @@ impl WebError {
                 StoreError::Database(
                     sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
                 ) => StatusCode::SERVICE_UNAVAILABLE,
-                StoreError::Database(sqlx::Error::Database(e)) if session_lost(e.as_ref()) => {
+                StoreError::Database(sqlx::Error::Database(e))
+                    if session_lost(e.as_ref()) || database_busy(e.as_ref()) =>
+                {
                     StatusCode::SERVICE_UNAVAILABLE
                 }
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -101,6 +103,31 @@ fn session_lost(e: &dyn sqlx::error::DatabaseError) -> bool {
         })
 }
 
+/// SQLite gave up waiting for another writer (SQLITE_BUSY, SQLITE_LOCKED and their extended
+/// codes) after its busy timeout: the database is overloaded, not broken.
+fn database_busy(e: &dyn sqlx::error::DatabaseError) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    const SQLITE_LOCKED: i32 = 6;
+    let from_sqlite = e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+    from_sqlite
+        && e.code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED))
+}
+
+/// How long a client is told to wait before trying again after a 503, in seconds.
+pub const RETRY_AFTER_SECONDS: &str = "5";
+
+/// Tells the client when to try again, on an answer of 503.
+pub fn add_retry_after(response: &mut Response) {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
+}
+
 /// The body of an `application/problem+json` answer.
 #[derive(Debug, Serialize)]
 pub struct Problem {
@@ -135,6 +162,57 @@ impl IntoResponse for WebError {
                 header::HeaderValue::from_static("Bearer"),
             );
         }
+        add_retry_after(&mut response);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection, Executor};
+
+    use super::*;
+
+    /// A real SQLITE_BUSY: one connection holds the write lock, another gives up at once.
+    async fn busy_error() -> sqlx::Error {
+        let folder = tempfile::tempdir().unwrap();
+        let file = SqliteConnectOptions::new()
+            .filename(folder.path().join("busy.db"))
+            .create_if_missing(true);
+        let mut holder = file.connect().await.unwrap();
+        holder.execute("CREATE TABLE t (x INTEGER)").await.unwrap();
+        let mut held = holder.begin().await.unwrap();
+        held.execute("INSERT INTO t VALUES (1)").await.unwrap();
+        let mut waiter = file
+            .busy_timeout(std::time::Duration::ZERO)
+            .connect()
+            .await
+            .unwrap();
+        waiter
+            .execute("INSERT INTO t VALUES (2)")
+            .await
+            .unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_database_too_busy_to_write_is_unavailable_and_says_when_to_retry() {
+        let error = WebError::Store(StoreError::Database(busy_error().await));
+        assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(error.message_fr().contains("réessayez"));
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get(header::RETRY_AFTER).unwrap(),
+            RETRY_AFTER_SECONDS
+        );
+    }
+
+    #[test]
+    fn other_database_errors_stay_server_errors() {
+        let error = WebError::Store(StoreError::Database(sqlx::Error::RowNotFound));
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let response = error.into_response();
+        assert!(response.headers().get(header::RETRY_AFTER).is_none());
     }
 }

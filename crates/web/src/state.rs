@@ -4,6 +4,7 @@
 
 use renouveau_store::Store;
 
+use crate::auth::TrustedProxy;
 use crate::cache::ReadCache;
 
 #[derive(Debug, Clone)]
@@ -11,6 +12,8 @@ pub struct AppState {
     pub store: Store,
     /// Marks cookies `Secure`: on whenever the application is served over HTTPS.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the sign-in throttle).
+    pub trusted_proxies: Vec<TrustedProxy>,
     pub cache: ReadCache,
 }
 
@@ -19,6 +22,7 @@ impl AppState {
         Self {
             store,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
             cache: ReadCache::default(),
         }
     }

@@ -60,7 +60,7 @@ pub async fn create_token(url: &str, email: &str, days: Option<u32>) -> anyhow::
     let user = find_user(&store, email).await?;
     ensure_enabled(&user)?;
     let expires_at = days.map(auth::expiry_in_days);
-    let token = auth::create_api_token(&store, &user, expires_at).await?;
+    let token = auth::create_api_token(&store, &Actor::system("cli"), &user, expires_at).await?;
     let validity = expires_at.map_or_else(
         || "valable jusqu'à sa révocation".to_string(),
         |at| format!("valable jusqu'au {}", french_time(at)),
@@ -121,7 +121,7 @@ pub async fn revoke_token(
         (None, Some(prefix)) => token_by_prefix(&store, prefix).await?,
         (None, None) => bail!("désignez le jeton par --id ou --prefix"),
     };
-    if accounts::revoke_api_token(store.db(), token.id).await? {
+    if accounts::revoke_api_token(store.db(), &Actor::system("cli"), token.id).await? {
         tracing::info!(token = token.id, "API token revoked");
         println!(
             "Jeton d'API n° {} révoqué : il ne permet plus rien.",

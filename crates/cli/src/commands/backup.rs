@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use anyhow::Context;
-use renouveau_store::audit::{self, BreakReason};
+use renouveau_store::audit::BreakReason;
 use renouveau_store::check::{self, Problem};
 use renouveau_store::{Db, StoreError};
 use sqlx::SqlitePool;
@@ -272,15 +272,7 @@ fn not_a_database(path: &Path) -> impl Fn(StoreError) -> Refusal + '_ {
 
 async fn run_backup_checks(db: &Db, shown_as: &Path) -> anyhow::Result<CheckedBackup> {
     let report = check::run(db).await.map_err(not_a_database(shown_as))?;
-    if !report.is_sound() {
-        return Err(Refusal::Unsound {
-            path: shown_as.to_path_buf(),
-            problems: report.problems,
-        }
-        .into());
-    }
-    let chain = audit::verify(db).await.map_err(not_a_database(shown_as))?;
-    if let Some(broken) = chain.first_break {
+    if let Some(broken) = report.chain.as_ref().and_then(|c| c.first_break.as_ref()) {
         return Err(Refusal::AuditChainBroken {
             path: shown_as.to_path_buf(),
             row_id: broken.row_id,
@@ -288,6 +280,13 @@ async fn run_backup_checks(db: &Db, shown_as: &Path) -> anyhow::Result<CheckedBa
         }
         .into());
     }
+    let (true, Some(chain)) = (report.is_sound(), report.chain) else {
+        return Err(Refusal::Unsound {
+            path: shown_as.to_path_buf(),
+            problems: report.problems,
+        }
+        .into());
+    };
     Ok(CheckedBackup {
         records: report.records_checked,
         audit_rows: chain.rows_checked,

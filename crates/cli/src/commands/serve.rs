@@ -7,11 +7,16 @@ use std::process::ExitCode;
 use anyhow::Context;
 use renouveau_store::Store;
 
-use crate::args::DemoArgs;
+use crate::args::{DemoArgs, WebArgs};
 use renouveau_web::AppState;
 use tokio::net::TcpListener;
 
-pub async fn run(url: &str, listen: SocketAddr, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    url: &str,
+    listen: SocketAddr,
+    web: WebArgs,
+    demo: &DemoArgs,
+) -> anyhow::Result<ExitCode> {
     let store = Store::open(url).await.context("opening the database")?;
     crate::commands::init::prepare(&store, demo).await?;
     // Listen for the stop signals before the address is printed: a SIGTERM sent as soon as a
@@ -25,7 +30,12 @@ pub async fn run(url: &str, listen: SocketAddr, demo: &DemoArgs) -> anyhow::Resu
         "renouveau écoute sur http://{address}/ (base : {})",
         redact(url)
     );
-    renouveau_web::serve(listener, AppState::new(store.clone()), shutdown)
+    let state = AppState {
+        secure_cookies: web.secure_cookies,
+        trusted_proxies: web.trusted_proxies,
+        ..AppState::new(store.clone())
+    };
+    renouveau_web::serve(listener, state, shutdown)
         .await
         .context("serving")?;
     // Every request has finished: close the connections (SQLite folds its write-ahead log back

@@ -97,6 +97,18 @@ async fn one_changed_byte_names_its_row() {
         broken_at(target, BreakReason::ContentChanged)
     );
     assert_eq!(report.rows_checked, (ids.len() / 2) as u64);
+
+    // `check` runs the same walk and names the row among its problems.
+    let checked = renouveau_store::check::run(f.db.db()).await.unwrap();
+    assert!(!checked.is_sound());
+    assert!(
+        checked
+            .problems
+            .iter()
+            .any(|p| p.table == "audit_log" && p.record_id == Some(target)),
+        "{:?}",
+        checked.problems
+    );
 }
 
 #[tokio::test]

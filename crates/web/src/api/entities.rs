@@ -11,13 +11,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use renouveau_domain::Actor;
+use renouveau_domain::{Actor, calendar};
 use renouveau_store::db::ColumnKind;
 use renouveau_store::{Entity, Page, Record};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::list_params::{YEARS, accepted_date, list_query};
+use super::list_params::list_query;
 use crate::auth::Viewer;
 use crate::auth::secret::same_secret;
 use crate::error::WebError;
@@ -53,7 +53,7 @@ pub async fn list<E: Entity>(
 
 pub async fn list_children<E: Entity>(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     Query(params): Params,
     column: &'static str,
 ) -> Result<Json<Page<E>>, WebError> {
@@ -154,7 +154,7 @@ fn writer(viewer: &Viewer, headers: &HeaderMap) -> Result<Actor, WebError> {
 }
 
 /// Refuses, as a bad request, a date the databases would not store and compare alike (a year
-/// outside [`YEARS`]), which the JSON reader accepts (`-5000-01-01`, `+12345-01-01`, `0-4-3`).
+/// outside [`YEARS`](calendar::YEARS)), which the JSON reader accepts (`-5000-01-01`, `+12345-01-01`, `0-4-3`).
 fn check_dates<E: Entity>(data: &E) -> Result<(), WebError> {
     let values = serde_json::to_value(data).unwrap_or_default();
     for column in E::COLUMNS.iter().filter(|c| c.kind == ColumnKind::Date) {
@@ -162,14 +162,14 @@ fn check_dates<E: Entity>(data: &E) -> Result<(), WebError> {
             .get(column.name)
             .and_then(|v| serde_json::from_value::<Option<NaiveDate>>(v.clone()).ok())
             .flatten();
-        if date.is_some_and(|d| !accepted_date(d)) {
+        if date.is_some_and(|d| !calendar::accepted_year(d)) {
             return Err(WebError::bad_request(
                 column.name,
                 format!(
                     "Champ « {} » : date invalide (année de {} à {}, format AAAA-MM-JJ).",
                     column.name,
-                    YEARS.start(),
-                    YEARS.end()
+                    calendar::YEARS.start(),
+                    calendar::YEARS.end()
                 ),
             ));
         }
@@ -222,7 +222,6 @@ fn json_problem(rejection: &JsonRejection) -> WebError {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
     use renouveau_domain::{Operation, Programme};
 
     use super::*;
@@ -244,9 +243,7 @@ mod tests {
             assert_eq!(refusal.field(), Some("start_on"));
         }
         assert!(check_dates(&programme("2017-03-07")).is_ok());
-        assert!(accepted_date(
-            NaiveDate::from_ymd_opt(9999, 12, 31).unwrap()
-        ));
+        assert!(check_dates(&programme("9999-12-31")).is_ok());
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn build(schema: &Schema) -> Value {
                     "summary": format!("Liste des {} d'un élément de {}", $children, $parent),
                     "tags": [$parent],
                     "parameters": parameters,
-                    "responses": child_list_responses::<$ty>(),
+                    "responses": list_responses::<$ty>(),
                 }}),
             );
         };
@@ -266,14 +266,6 @@ fn list_responses<E: Entity>() -> Value {
         "400": problem_response("Paramètre incorrect"),
         "503": problem_response("Base de données injoignable"),
     })
-}
-
-/// A parent's children: as any list, except that the parent's id in the path is read by the
-/// route itself, whose refusal of an id that is not a number is plain text.
-fn child_list_responses<E: Entity>() -> Value {
-    let mut responses = list_responses::<E>();
-    responses["400"]["content"]["text/plain"] = json!({"schema": {"type": "string"}});
-    responses
 }
 
 fn write_responses(success: &str, record: &Value) -> Value {

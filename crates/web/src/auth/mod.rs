@@ -4,13 +4,16 @@
 mod client;
 pub mod password;
 pub mod secret;
+pub mod sign_in_token;
 pub mod throttle;
 mod viewer;
 
-pub use client::ClientAddress;
+pub use client::{ClientAddress, TrustedProxy};
+pub use sign_in_token::SIGN_IN_COOKIE;
 pub use viewer::{SESSION_COOKIE, Viewer};
 
 use chrono::{DateTime, Duration, Utc};
+use renouveau_domain::Actor;
 use renouveau_store::accounts::{self, NewApiToken, User};
 use renouveau_store::{Result, Store};
 
@@ -53,15 +56,18 @@ impl IssuedToken {
 }
 
 /// Creates an API token for `user`, acting for the user's organisation until `expires_at` (if
-/// any) or until revoked; only its hash and its prefix are kept.
+/// any) or until revoked; only its hash and its prefix are kept. `actor` (an administrator or
+/// the command line) is named in the audit trail.
 pub async fn create_api_token(
     store: &Store,
+    actor: &Actor,
     user: &User,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<IssuedToken> {
     let secret = format!("{API_TOKEN_MARK}{}", secret::new_token());
     let id = accounts::create_api_token(
         store.db(),
+        actor,
         user,
         NewApiToken {
             token_hash: &secret::hash_token(&secret),

@@ -189,6 +189,12 @@ pub async fn edit_form(
         return Ok(response);
     }
     let line = line_of(&state, id, line_id).await?;
+    let actor = viewer.actor()?;
+    let line = state
+        .store
+        .records::<FinancingLine>()
+        .get_editable(&actor, line.id)
+        .await?;
     line_page(&state, &viewer, &line, LineForm::of(&line), None).await
 }
 

@@ -3,6 +3,7 @@
 
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use renouveau_domain::calendar::parse_typed_date;
 use renouveau_domain::{Actor, Amount, FieldError, FieldErrorKind};
 use renouveau_store::StoreError;
 
@@ -109,10 +110,9 @@ pub fn date(field: &str, value: &str) -> Result<Option<NaiveDate>, FormError> {
     if value.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(value, "%d/%m/%Y"))
+    parse_typed_date(value)
         .map(Some)
-        .map_err(|_| refuse(field, FieldErrorKind::InvalidDate))
+        .ok_or_else(|| refuse(field, FieldErrorKind::InvalidDate))
 }
 
 pub fn date_value(date: Option<NaiveDate>) -> String {

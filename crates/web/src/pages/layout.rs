@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::auth::Viewer;
-use crate::error::WebError;
+use crate::error::{WebError, add_retry_after};
 
 /// The main sections, in navigation order: (path, label).
 const SECTIONS: &[(&str, &str)] = &[
@@ -122,10 +122,12 @@ impl IntoResponse for PageError {
             page: Page::new(&Viewer::default(), "", title),
             message: self.0.message_fr(),
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.0.message_fr()).into_response(),
-        }
+        };
+        add_retry_after(&mut response);
+        response
     }
 }
 

@@ -122,6 +122,7 @@ pub fn audit_action(code: &str) -> &'static str {
         "update" => "modification",
         "archive" => "archivage",
         "restore" => "restauration",
+        "revoke" => "révocation",
         _ => "changement",
     }
 }

@@ -88,6 +88,12 @@ pub async fn form(
     if let Some(response) = forms::form_refused(&viewer, &format!("/operations/{id}/jalons")) {
         return Ok(response);
     }
+    let actor = viewer.actor()?;
+    state
+        .store
+        .records::<Operation>()
+        .get_editable(&actor, id)
+        .await?;
     milestone_page(&state, &viewer, id, MilestoneForm::default(), None).await
 }
 

@@ -359,7 +359,11 @@ pub async fn edit_form(
     if let Some(response) = forms::form_refused(&viewer, &format!("/operations/{id}/modifier")) {
         return Ok(response);
     }
-    let operation = state.store.records::<Operation>().get(id).await?;
+    let operation = state
+        .store
+        .records::<Operation>()
+        .get_editable(&viewer.actor()?, id)
+        .await?;
     let editing = Editing {
         id,
         title: operation.data.title.clone(),

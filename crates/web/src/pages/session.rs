@@ -1,6 +1,7 @@
 //! Signing in and out. A new session is opened at each sign-in (the old one, if any, is closed),
 //! so that a session identifier planted before sign-in is worthless after it; signing out closes
-//! the session. Repeated failures are throttled (see `auth::throttle`).
+//! the session. Repeated failures are throttled (see `auth::throttle`), and the form carries its
+//! own CSRF token (see `auth::sign_in_token`).
 
 use askama::Template;
 use axum::Form;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 
 use super::layout::{Page, PageError, render};
 use crate::auth::secret::{hash_token, same_secret};
-use crate::auth::{self, ClientAddress, SESSION_COOKIE, Viewer, password, throttle};
+use crate::auth::{self, ClientAddress, SESSION_COOKIE, Viewer, password, sign_in_token, throttle};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -25,6 +26,7 @@ struct LoginPage {
     error: Option<String>,
     email: String,
     next: String,
+    csrf: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -34,15 +36,20 @@ pub struct Next {
 }
 
 pub async fn form(
+    State(state): State<AppState>,
     viewer: Viewer,
+    jar: CookieJar,
     Query(next): Query<Next>,
 ) -> Result<impl IntoResponse, PageError> {
-    render(&LoginPage {
+    let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
+    let page = render(&LoginPage {
         page: Page::new(&viewer, "", "Connexion").crumb("", "Connexion"),
         error: None,
         email: String::new(),
         next: safe_next(&next.next).to_string(),
-    })
+        csrf,
+    })?;
+    Ok((jar, page))
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +58,8 @@ pub struct Credentials {
     password: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 pub async fn sign_in(
@@ -60,11 +69,19 @@ pub async fn sign_in(
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
+    if !sign_in_token::matches(&jar, &form.csrf) {
+        tracing::warn!("sign-in refused: missing or wrong form token");
+        let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
+        let message = WebError::Csrf.message_fr();
+        let page = login_again(&viewer, form, csrf, &message)?;
+        return Ok((StatusCode::FORBIDDEN, jar, page).into_response());
+    }
     let account = throttle::account_key(&form.email);
     if let Some(refusal) = throttle::refusal(&state.store, &account, &client).await? {
         tracing::warn!(?refusal, "sign-in refused: too many failures");
         let retry_after = refusal.retry_after_seconds().to_string();
-        let page = login_again(&viewer, form, refusal.message_fr())?;
+        let csrf = form.csrf.clone();
+        let page = login_again(&viewer, form, csrf, refusal.message_fr())?;
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, retry_after)],
@@ -82,11 +99,9 @@ pub async fn sign_in(
     let Some(user) = verified else {
         tracing::info!("failed sign-in");
         throttle::record_failure(&state.store, &account, &client).await?;
-        let page = login_again(
-            &viewer,
-            form,
-            "Adresse électronique ou mot de passe incorrect.",
-        )?;
+        let csrf = form.csrf.clone();
+        let message = "Adresse électronique ou mot de passe incorrect.";
+        let page = login_again(&viewer, form, csrf, message)?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     throttle::forget_failures(&state.store, &account).await?;
@@ -106,12 +121,18 @@ pub async fn sign_in(
 }
 
 /// The sign-in page again, with what went wrong and the address typed.
-fn login_again(viewer: &Viewer, form: Credentials, error: &str) -> Result<Html<String>, PageError> {
+fn login_again(
+    viewer: &Viewer,
+    form: Credentials,
+    csrf: String,
+    error: &str,
+) -> Result<Html<String>, PageError> {
     render(&LoginPage {
         page: Page::new(viewer, "", "Connexion").crumb("", "Connexion"),
         error: Some(error.to_string()),
         email: form.email,
         next: safe_next(&form.next).to_string(),
+        csrf,
     })
 }
 

@@ -7,22 +7,14 @@ use renouveau_store::Store;
 use renouveau_web::{AppState, auth};
 use tower::ServiceExt;
 
-use crate::support::{App, Browser, PASSWORD, client, session_cookie, sign_in_request};
+use crate::support::{
+    App, Browser, PASSWORD, SIGN_IN_TOKEN, client, form_body, session_cookie, sign_in_request,
+};
 
 #[tokio::test]
 async fn signing_in_sets_a_protected_session_cookie() {
     let app = App::new().await;
-    let sign_in = |password: &'static str| {
-        Request::builder()
-            .method(Method::POST)
-            .uri("/connexion")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!(
-                "email=editeur%40lens.fr&password={}&next=%2Foperations",
-                password.replace(' ', "+")
-            )))
-            .unwrap()
-    };
+    let sign_in = |password: &str| sign_in_request("editeur@lens.fr", password, "", client(1));
     let refused = app
         .router
         .clone()
@@ -232,4 +224,107 @@ async fn repeated_failures_from_one_address_block_it_for_every_account() {
         .sign_in("editeur@lens.fr", PASSWORD, "", client(8))
         .await;
     assert_eq!(other_address.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_counted_apart() {
+    let app = App::new().await;
+    let proxy = client(50);
+    let state = AppState {
+        trusted_proxies: vec![proxy.ip().to_string().parse().unwrap()],
+        ..AppState::new(app.db.store.clone())
+    };
+    let behind_proxy = renouveau_web::router(state);
+    let sign_in = |email: &str, password: &str, forwarded_for: &str| {
+        let mut request = sign_in_request(email, password, "", proxy);
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", forwarded_for.parse().unwrap());
+        behind_proxy.clone().oneshot(request)
+    };
+    for i in 0..auth::throttle::MAX_FAILURES_PER_ADDRESS {
+        let refused = sign_in(
+            &format!("inconnu{i}@exemple.fr"),
+            "au hasard",
+            "203.0.113.9",
+        )
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let blocked = sign_in("editeur@lens.fr", PASSWORD, "203.0.113.9")
+        .await
+        .unwrap();
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another client through the same proxy is not blocked, whatever it claims first.
+    let other = sign_in("editeur@lens.fr", PASSWORD, "203.0.113.9, 198.51.100.4")
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+    // A server that does not trust the proxy counts the proxy, and ignores the header.
+    let untrusted = app.sign_in("lecteur@lens.fr", PASSWORD, "", proxy).await;
+    assert_eq!(untrusted.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_sign_in_form_carries_its_own_csrf_token() {
+    let app = App::new().await;
+    // The form page hands the browser a token, in a cookie and in the form.
+    let page = app.get("/connexion").await;
+    let set_cookie = page.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set_cookie.starts_with(auth::SIGN_IN_COOKIE), "{set_cookie}");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    let token = set_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap();
+    assert!(
+        page.body
+            .contains(&format!(r#"name="csrf" value="{token}""#)),
+        "the form does not carry the cookie's token"
+    );
+
+    // Another site's page posting the form: no cookie, or a token that is not the cookie's.
+    let form = |cookie: String, sent: &str| {
+        let mut request = Request::post("/connexion")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(form_body(&[
+                ("email", "editeur@lens.fr"),
+                ("password", PASSWORD),
+                ("csrf", sent),
+            ])))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(client(1)));
+        request
+    };
+    let held = format!("{}={token}", auth::SIGN_IN_COOKIE);
+    for (cookie, sent) in [
+        (String::new(), token),
+        (String::new(), ""),
+        (held.clone(), ""),
+        (held.clone(), SIGN_IN_TOKEN),
+    ] {
+        let refused = app.answer(form(cookie.clone(), sent)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{cookie:?} {sent:?}");
+        assert!(refused.body.contains("ne vient pas de ce site"));
+        let set = refused.headers.get_all(header::SET_COOKIE);
+        assert!(
+            set.iter()
+                .all(|c| !c.to_str().unwrap().starts_with(auth::SESSION_COOKIE)),
+            "a forged sign-in opened a session"
+        );
+    }
+    // The same browser sending its own form is signed in.
+    let accepted = app.answer(form(held, token)).await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    session_cookie(&accepted);
 }

@@ -73,7 +73,7 @@ pub async fn token(db: &TestDb, email: &str, organisation: i64, role: Role) -> S
     )
     .await
     .unwrap();
-    auth::create_api_token(&db.store, &user, None)
+    auth::create_api_token(&db.store, &Actor::system("test"), &user, None)
         .await
         .unwrap()
         .secret
@@ -261,21 +261,31 @@ impl App {
     }
 }
 
-/// The sign-in form sent from a browser holding `cookie` (empty for none), connecting from
-/// `client`.
+/// The sign-in form's token, as the browser got it with the form (see `sign_in_token`).
+pub const SIGN_IN_TOKEN: &str = "5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e5a1e";
+
+/// The sign-in form sent from a browser holding `cookie` (empty for none) and the form's token,
+/// connecting from `client`.
 pub fn sign_in_request(
     email: &str,
     password: &str,
     cookie: &str,
     client: SocketAddr,
 ) -> Request<Body> {
+    let token_cookie = format!("{}={SIGN_IN_TOKEN}", auth::SIGN_IN_COOKIE);
+    let cookies = [cookie, &token_cookie]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut request = Request::post("/connexion")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
+        .header(header::COOKIE, cookies)
         .body(Body::from(form_body(&[
             ("email", email),
             ("password", password),
             ("next", "/operations"),
+            ("csrf", SIGN_IN_TOKEN),
         ])))
         .unwrap();
     request.extensions_mut().insert(ConnectInfo(client));

@@ -3,12 +3,20 @@
 
 use axum::http::{Method, StatusCode};
 use chrono::{Duration, Utc};
+use renouveau_domain::Actor;
+use renouveau_store::StoreError;
 use renouveau_store::accounts::{self, User};
+use renouveau_store::audit;
 use renouveau_store::db::{ColumnKind, SqlValue};
 use renouveau_web::auth;
 use serde_json::json;
 
 use crate::support::App;
+
+/// The command line, which makes and revokes tokens.
+fn system() -> Actor {
+    Actor::system("test")
+}
 
 impl App {
     async fn user(&self, email: &str) -> User {
@@ -37,7 +45,7 @@ impl App {
 async fn a_revoked_token_is_refused() {
     let app = App::new().await;
     let editor = app.user("editeur@lens.fr").await;
-    let token = auth::create_api_token(&app.db.store, &editor, None)
+    let token = auth::create_api_token(&app.db.store, &system(), &editor, None)
         .await
         .unwrap();
     assert_eq!(app.write_with(&token.secret).await, StatusCode::CREATED);
@@ -48,15 +56,20 @@ async fn a_revoked_token_is_refused() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, token.id);
     assert!(
-        accounts::revoke_api_token(app.db.db(), token.id)
+        accounts::revoke_api_token(app.db.db(), &system(), token.id)
             .await
             .unwrap()
     );
     assert!(
-        !accounts::revoke_api_token(app.db.db(), token.id)
+        !accounts::revoke_api_token(app.db.db(), &system(), token.id)
             .await
             .unwrap()
     );
+    // Only an administrator, or the command line, revokes a token.
+    assert!(matches!(
+        accounts::revoke_api_token(app.db.db(), &editor.actor(), found[0].id).await,
+        Err(StoreError::Forbidden { .. })
+    ));
     assert_eq!(
         app.write_with(&token.secret).await,
         StatusCode::UNAUTHORIZED
@@ -70,10 +83,15 @@ async fn an_expired_token_is_refused() {
     let app = App::new().await;
     let editor = app.user("editeur@lens.fr").await;
     let store = &app.db.store;
-    let expired = auth::create_api_token(store, &editor, Some(Utc::now() - Duration::seconds(1)))
-        .await
-        .unwrap();
-    let valid = auth::create_api_token(store, &editor, Some(auth::expiry_in_days(1)))
+    let expired = auth::create_api_token(
+        store,
+        &system(),
+        &editor,
+        Some(Utc::now() - Duration::seconds(1)),
+    )
+    .await
+    .unwrap();
+    let valid = auth::create_api_token(store, &system(), &editor, Some(auth::expiry_in_days(1)))
         .await
         .unwrap();
     assert_eq!(
@@ -87,7 +105,7 @@ async fn an_expired_token_is_refused() {
 async fn a_token_acts_only_for_the_organisation_it_was_made_for() {
     let app = App::new().await;
     let editor = app.user("editeur@lens.fr").await;
-    let token = auth::create_api_token(&app.db.store, &editor, None)
+    let token = auth::create_api_token(&app.db.store, &system(), &editor, None)
         .await
         .unwrap();
     assert_eq!(app.write_with(&token.secret).await, StatusCode::CREATED);
@@ -106,7 +124,7 @@ async fn a_token_acts_only_for_the_organisation_it_was_made_for() {
         StatusCode::UNAUTHORIZED
     );
     let moved = app.user("editeur@lens.fr").await;
-    let fresh = auth::create_api_token(&app.db.store, &moved, None)
+    let fresh = auth::create_api_token(&app.db.store, &system(), &moved, None)
         .await
         .unwrap();
     // A token made after the move acts for Douai, which does not own the operation.
@@ -117,7 +135,7 @@ async fn a_token_acts_only_for_the_organisation_it_was_made_for() {
 async fn tokens_are_stored_hashed_and_listed_without_their_secret() {
     let app = App::new().await;
     let editor = app.user("editeur@lens.fr").await;
-    let token = auth::create_api_token(&app.db.store, &editor, None)
+    let token = auth::create_api_token(&app.db.store, &system(), &editor, None)
         .await
         .unwrap();
     assert!(token.secret.starts_with("rnv_") && token.secret.len() > 60);
@@ -154,4 +172,33 @@ async fn tokens_are_stored_hashed_and_listed_without_their_secret() {
         .unwrap()
         .unwrap();
     assert!(used.last_used_at.is_some());
+}
+
+#[tokio::test]
+async fn making_and_revoking_a_token_is_in_the_audit_trail_without_its_hash() {
+    let app = App::new().await;
+    let editor = app.user("editeur@lens.fr").await;
+    let token = auth::create_api_token(&app.db.store, &system(), &editor, None)
+        .await
+        .unwrap();
+    accounts::revoke_api_token(app.db.db(), &system(), token.id)
+        .await
+        .unwrap();
+
+    let mut tx = app.db.db().read().await.unwrap();
+    let history = audit::history(&mut tx, "api_token", token.id)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["create", "revoke"]);
+    assert!(history.iter().all(|e| e.actor_label == "system:test"));
+    let revoked: serde_json::Value = serde_json::from_str(&history[1].after_state).unwrap();
+    assert_eq!(revoked["user_id"], editor.id);
+    assert!(revoked["revoked_at"].is_string());
+    let hash = auth::secret::hash_token(&token.secret);
+    assert!(
+        history
+            .iter()
+            .all(|e| { !e.after_state.contains(&hash) && !e.after_state.contains(&token.secret) })
+    );
 }

@@ -59,9 +59,11 @@ const ADMIN_ONLY: Answers = [U, F, F, F, F, S];
 const OWNER_WRITES: Answers = [U, F, S, S, F, S];
 /// Archiving or restoring a partner's record: its editors and administrators.
 const OWNER_ARCHIVES: Answers = [U, F, F, S, F, S];
-/// A form page: visitors are sent to sign in, readers refused. The form is shown to any
-/// writer; sending it is what checks ownership.
+/// A form page for a new record: visitors are sent to sign in, readers refused, any writer
+/// served (the record will be theirs).
 const FORM_PAGE: Answers = [L, F, S, S, S, S];
+/// A form page about a partner's record: shown only to those who may change it.
+const OWNER_FORM_PAGE: Answers = [L, F, S, S, F, S];
 /// A form sent about a record of the owning partner.
 const OWNER_FORM: Answers = [U, F, R, R, F, R];
 /// Restoring a partner's record from its history page: its editors and administrators.
@@ -140,18 +142,22 @@ const ROUTES: &[(&str, &str, Answers)] = &[
     ("GET", "/operations/nouvelle", FORM_PAGE),
     ("POST", "/operations/nouvelle", OWNER_FORM),
     ("GET", "/operations/{id}", EVERYONE),
-    ("GET", "/operations/{id}/modifier", FORM_PAGE),
+    ("GET", "/operations/{id}/modifier", OWNER_FORM_PAGE),
     ("POST", "/operations/{id}/modifier", OWNER_FORM),
     ("POST", "/operations/{id}/financements", OWNER_FORM),
-    ("GET", "/operations/{id}/financements/{line_id}", FORM_PAGE),
+    (
+        "GET",
+        "/operations/{id}/financements/{line_id}",
+        OWNER_FORM_PAGE,
+    ),
     (
         "POST",
         "/operations/{id}/financements/{line_id}",
         OWNER_FORM,
     ),
-    ("GET", "/operations/{id}/jalons", FORM_PAGE),
+    ("GET", "/operations/{id}/jalons", OWNER_FORM_PAGE),
     ("POST", "/operations/{id}/jalons", OWNER_FORM),
-    ("GET", "/operations/{id}/volets", FORM_PAGE),
+    ("GET", "/operations/{id}/volets", OWNER_FORM_PAGE),
     ("POST", "/operations/{id}/volets", OWNER_FORM),
     ("GET", "/indicateurs", EVERYONE),
     ("GET", "/indicateurs/{id}", EVERYONE),
