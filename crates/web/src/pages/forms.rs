@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use renouveau_domain::calendar::parse_typed_date;
 use renouveau_domain::{Actor, Amount, FieldError, FieldErrorKind};
-use renouveau_store::StoreError;
+use renouveau_store::{Entity, Store, StoreError};
 
 use super::layout::PageError;
 use super::operations::{FormError, urlencode};
@@ -19,6 +19,27 @@ pub const VERSION_FIELD: &str = "version";
 /// Whether the viewer is signed in with a role that writes.
 pub fn may_write(viewer: &Viewer) -> bool {
     viewer.user.as_ref().is_some_and(|u| u.role.may_write())
+}
+
+/// Whether the viewer may change record `id`: the links to its forms are shown only then.
+pub async fn may_edit<E: Entity>(
+    store: &Store,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<bool, PageError> {
+    let Some(actor) = viewer
+        .user
+        .as_ref()
+        .filter(|_| may_write(viewer))
+        .map(|u| u.actor())
+    else {
+        return Ok(false);
+    };
+    match store.records::<E>().get_editable(&actor, id).await {
+        Ok(_) => Ok(true),
+        Err(StoreError::Forbidden { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Why a form page is not shown, if it is not: anonymous visitors go to the sign-in page and

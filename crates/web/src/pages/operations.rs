@@ -15,6 +15,7 @@ use renouveau_domain::{
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries};
 
+use super::forms;
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
 use crate::auth::Viewer;
@@ -437,6 +438,8 @@ async fn filter_names(store: &Store) -> Result<FilterNames, WebError> {
 #[derive(Debug)]
 pub struct FinancingRow {
     pub id: i64,
+    /// Whether the viewer may change the line (the operation's owner or the funder).
+    pub editable: bool,
     pub funder: String,
     pub funder_id: i64,
     pub source: String,
@@ -487,7 +490,10 @@ struct OperationPage {
     insertion: Vec<InsertionFacet>,
     sources: Vec<SourceRow>,
     history: Vec<HistoryRow>,
+    /// May add financing lines (a funder declares its own).
     can_write: bool,
+    /// May change the operation itself, its volets and its milestones.
+    can_edit: bool,
     funders: Vec<Choice>,
     form_error: Option<FormError>,
 }
@@ -604,10 +610,15 @@ async fn operation_page(
             .unwrap_or_default()
     };
 
+    let mut editable_lines = Vec::with_capacity(lines.len());
+    for line in &lines {
+        editable_lines.push(forms::may_edit::<FinancingLine>(store, viewer, line.id).await?);
+    }
     let mut totals = [0i64; 4];
     let financing = lines
         .iter()
-        .map(|l| {
+        .zip(editable_lines)
+        .map(|(l, editable)| {
             let d = &l.data;
             for (total, amount) in
                 totals
@@ -618,6 +629,7 @@ async fn operation_page(
             }
             FinancingRow {
                 id: l.id,
+                editable,
                 funder: name_of(d.funder_id),
                 funder_id: d.funder_id,
                 source: d
@@ -667,7 +679,8 @@ async fn operation_page(
         }
     }
 
-    let can_write = viewer.user.as_ref().is_some_and(|u| u.role.may_write());
+    let can_write = forms::may_write(viewer);
+    let can_edit = forms::may_edit::<Operation>(store, viewer, id).await?;
     let funders = if can_write {
         let all = lookup::all::<Organisation>(store, "name").await?;
         choices(
@@ -731,6 +744,7 @@ async fn operation_page(
         sources,
         history,
         can_write,
+        can_edit,
         funders,
         form_error,
         operation,

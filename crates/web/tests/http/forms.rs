@@ -357,3 +357,32 @@ async fn financing_lines_milestones_and_facets_are_saved_through_the_forms() {
         .await;
     assert!(page.body.contains("Volet logement") && !page.body.contains("Volet insertion"));
 }
+
+#[tokio::test]
+async fn links_to_edit_an_operation_are_shown_only_to_those_who_may() {
+    let app = App::new().await;
+    let path = format!("/operations/{}", app.operation_id());
+    let edit_link = format!("href=\"{path}/modifier\"");
+    let owner = app.browser("editeur@lens.fr").await;
+    let shown = app.page(&owner, Method::GET, &path, &[]).await;
+    assert!(shown.body.contains(&edit_link));
+    assert!(shown.body.contains(&format!("action=\"{path}/jalons\"")));
+
+    // Douai's editor may declare Douai's own funding, not change Lens's operation.
+    let other = app.browser("editeur@douai.fr").await;
+    let page = app.page(&other, Method::GET, &path, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains(&edit_link),
+        "edit link shown to another partner"
+    );
+    assert!(!page.body.contains(&format!("action=\"{path}/jalons\"")));
+    assert!(
+        page.body
+            .contains(&format!("action=\"{path}/financements\""))
+    );
+    let form = app
+        .page(&other, Method::GET, &format!("{path}/modifier"), &[])
+        .await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+}
