@@ -45,6 +45,8 @@ pub trait Entity:
     /// Owners who may write the record besides the programme administrators; empty when only
     /// administrators may.
     const OWNERS: &'static [OwnerPath];
+    /// Text columns holding a code of a closed vocabulary, with the codes allowed.
+    const CODES: &'static [(&'static str, &'static [&'static str])] = &[];
 
     /// The validation state of records partners declare and the programme team reviews.
     fn reviewed(&self) -> Option<&dyn Reviewed> {
@@ -56,5 +58,13 @@ pub trait Entity:
 
     fn column(name: &str) -> Option<&'static Column> {
         Self::COLUMNS.iter().find(|c| c.name == name)
+    }
+
+    /// The codes a column may hold, when it holds a code of a closed vocabulary.
+    fn codes(column: &str) -> Option<&'static [&'static str]> {
+        Self::CODES
+            .iter()
+            .find(|(name, _)| *name == column)
+            .map(|(_, codes)| *codes)
     }
 }

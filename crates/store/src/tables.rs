@@ -15,6 +15,7 @@ macro_rules! entity {
             unique: [$([$($ucol:ident),+]),* $(,)?],
             search: [$($scol:ident),* $(,)?],
             owners: [$($owner:expr),* $(,)?]
+            $(, codes: [$($ccol:ident => $cty:ty),* $(,)?])?
             $(, reviewed: $reviewed:ident)? $(,)?
         }
     ) => {
@@ -27,6 +28,8 @@ macro_rules! entity {
             const UNIQUE: &'static [&'static [&'static str]] = &[$(&[$(stringify!($ucol)),+]),*];
             const SEARCH: &'static [&'static str] = &[$(stringify!($scol)),*];
             const OWNERS: &'static [OwnerPath] = &[$($owner),*];
+            $(const CODES: &'static [(&'static str, &'static [&'static str])] =
+                &[$((stringify!($ccol), <$cty>::CODES)),*];)?
             $(reviewed_entity!($reviewed);)?
         }
     };
@@ -69,6 +72,7 @@ entity!(Organisation => "organisation" {
     unique: [[siren], [short_name]],
     search: [name, short_name, siren],
     owners: [SelfId],
+    codes: [kind => OrganisationKind],
 });
 
 entity!(Document => "document" {
@@ -78,6 +82,7 @@ entity!(Document => "document" {
     unique: [[sha256]],
     search: [title, file_name],
     owners: [],
+    codes: [kind => DocumentKind],
 });
 
 entity!(Territory => "territory" {
@@ -87,6 +92,7 @@ entity!(Territory => "territory" {
     unique: [[level, code]],
     search: [name, code],
     owners: [],
+    codes: [level => TerritoryLevel],
 });
 
 entity!(Convention => "convention" {
@@ -96,6 +102,7 @@ entity!(Convention => "convention" {
     unique: [[code]],
     search: [code, title],
     owners: [],
+    codes: [kind => ConventionKind],
 });
 
 entity!(ConventionNode => "convention_node" {
@@ -105,6 +112,7 @@ entity!(ConventionNode => "convention_node" {
     unique: [[convention_id, code]],
     search: [code, title, description],
     owners: [],
+    codes: [kind => NodeKind],
 });
 
 entity!(NodeLead => "node_lead" {
@@ -121,6 +129,7 @@ entity!(GovernanceBody => "governance_body" {
     unique: [],
     search: [name],
     owners: [owned_by("organisation_id")],
+    codes: [kind => BodyKind],
 });
 
 entity!(Deliberation => "deliberation" {
@@ -169,6 +178,7 @@ entity!(Operation => "operation" {
     unique: [],
     search: [title, description],
     owners: [owned_by("owner_id")],
+    codes: [kind => OperationKind, status => OperationStatus, validation => ValidationStatus],
     reviewed: yes,
 });
 
@@ -196,6 +206,7 @@ entity!(FinancingLine => "financing_line" {
     unique: [],
     search: [scheme, decision_ref],
     owners: [OPERATION_OWNER, owned_by("funder_id")],
+    codes: [state => FinancingState, validation => ValidationStatus],
     reviewed: yes,
 });
 
@@ -206,6 +217,7 @@ entity!(HousingFacet => "housing_facet" {
     unique: [[operation_id]],
     search: [],
     owners: [OPERATION_OWNER, owned_by("landlord_id")],
+    codes: [validation => ValidationStatus],
     reviewed: yes,
 });
 
@@ -217,6 +229,7 @@ entity!(InsertionFacet => "insertion_facet" {
     unique: [[operation_id]],
     search: [],
     owners: [OPERATION_OWNER],
+    codes: [validation => ValidationStatus],
     reviewed: yes,
 });
 
@@ -227,6 +240,7 @@ entity!(Indicator => "indicator" {
     unique: [[code]],
     search: [code, name, description],
     owners: [],
+    codes: [direction => Direction, aggregation => Aggregation],
 });
 
 entity!(Target => "target" {
@@ -247,6 +261,7 @@ entity!(Observation => "observation" {
     unique: [],
     search: [note],
     owners: [],
+    codes: [status => ValidationStatus],
     reviewed: yes,
 });
 
@@ -273,6 +288,7 @@ entity!(FollowUpAction => "follow_up_action" {
     unique: [],
     search: [title],
     owners: [owned_by("owner_id")],
+    codes: [status => FollowUpStatus],
 });
 
 /// Calls `$m!(Type)` for every entity, so that code that must cover them all cannot forget one.
@@ -304,4 +320,28 @@ macro_rules! for_each_entity {
         $m!(renouveau_domain::Decision);
         $m!(renouveau_domain::FollowUpAction);
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::ColumnKind;
+    use crate::entity::Entity;
+
+    #[test]
+    fn vocabulary_columns_are_text_columns_of_their_entity() {
+        let mut checked = 0;
+        macro_rules! check_codes {
+            ($ty:ty) => {
+                for (column, codes) in <$ty>::CODES {
+                    let found = <$ty>::column(column)
+                        .unwrap_or_else(|| panic!("{}.{column} is not a column", <$ty>::TABLE));
+                    assert_eq!(found.kind, ColumnKind::Text, "{}.{column}", <$ty>::TABLE);
+                    assert!(!codes.is_empty());
+                    checked += 1;
+                }
+            };
+        }
+        crate::for_each_entity!(check_codes);
+        assert_eq!(checked, 17);
+    }
 }

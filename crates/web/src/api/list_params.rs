@@ -56,6 +56,17 @@ pub fn list_query<E: Entity>(params: &[(String, String)]) -> Result<ListQuery, W
                 if matches!(op, "eq" | "gte" | "lte") {
                     check_value(name, column, known.kind, value)?;
                 }
+                if let Some(codes) =
+                    E::codes(column).filter(|codes| !codes.contains(&value.as_str()))
+                {
+                    return Err(WebError::bad_request(
+                        name,
+                        format!(
+                            "« {name} » : valeur inconnue (valeurs admises : {}).",
+                            codes.join(", ")
+                        ),
+                    ));
+                }
                 match op {
                     "eq" => match equal.iter_mut().find(|(c, _)| *c == column) {
                         Some((_, values)) => values.push(value.clone()),
@@ -143,6 +154,10 @@ mod tests {
         );
         assert_eq!(outcome::<Operation>(&[("start_on", "23/06/2025")]), Ok(()));
         assert_eq!(outcome::<Document>(&[("size_bytes.lte", "1000")]), Ok(()));
+        assert_eq!(
+            outcome::<Operation>(&[("status", "works"), ("status", "delivered")]),
+            Ok(())
+        );
         assert_eq!(outcome::<Organisation>(&[("role", "x' OR 1=1")]), Ok(()));
     }
 
@@ -161,6 +176,8 @@ mod tests {
             &[("start_on", "-5000-01-01")],
             &[("start_on", "0-4-3")],
             &[("owner_id", "1"), ("owner_id", "x")],
+            &[("status", "travaux")],
+            &[("status", "works"), ("status", "Works")],
         ] {
             assert_eq!(outcome::<Operation>(pairs), Err(400), "{pairs:?}");
         }

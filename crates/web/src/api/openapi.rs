@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::State;
 use renouveau_store::db::ColumnKind;
+use renouveau_store::entity::Column;
 use renouveau_store::schema::{self, Schema};
 use renouveau_store::{Entity, query::MAX_PER_PAGE};
 use serde_json::{Map, Value, json};
@@ -174,9 +175,21 @@ fn kind_schema(kind: ColumnKind) -> Value {
     }
 }
 
+/// A column's values: its kind, and the codes allowed when it holds a closed vocabulary's code.
+fn column_schema<E: Entity>(column: &Column) -> Value {
+    let mut schema = kind_schema(column.kind);
+    if let Some(codes) = E::codes(column.name) {
+        schema["enum"] = json!(codes);
+    }
+    schema
+}
+
 fn nullable(mut schema: Value) -> Value {
     if let Some(kind) = schema.get("type").cloned() {
         schema["type"] = json!([kind, "null"]);
+    }
+    if let Some(Value::Array(codes)) = schema.get_mut("enum") {
+        codes.push(Value::Null);
     }
     schema
 }
@@ -190,7 +203,7 @@ fn values_schema<E: Entity>(schema: &Schema) -> Value {
             .and_then(|t| t.columns.get(column.name))
             .copied()
             .unwrap_or(true);
-        let property = kind_schema(column.kind);
+        let property = column_schema::<E>(column);
         if accepts_null {
             properties.insert(column.name.into(), nullable(property));
         } else {
@@ -245,7 +258,7 @@ fn list_parameters<E: Entity>() -> Vec<Value> {
     }
     for column in E::COLUMNS {
         parameters.push(
-            json!({"name": column.name, "in": "query", "schema": kind_schema(column.kind),
+            json!({"name": column.name, "in": "query", "schema": column_schema::<E>(column),
                                "description": "Égal à cette valeur"}),
         );
     }
