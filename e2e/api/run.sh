@@ -7,6 +7,8 @@
 #
 # RENOUVEAU_BIN: the `renouveau` binary to test (required).
 # API_MAX_EXAMPLES (default 25): test cases generated per operation and phase.
+# API_STATEFUL_SCENARIOS (default 200): sequences of calls chained by the document's links
+# (create, then read, update, archive and restore the record created).
 # API_SEED (default 1): hypothesis seed, so that a run can be repeated.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="${RENOUVEAU_BIN:?set RENOUVEAU_BIN to the renouveau binary (cargo build --release -p renouveau-cli)}"
 [ -x "$bin" ] || { echo "RENOUVEAU_BIN=$bin is not an executable: build it first" >&2; exit 1; }
 max_examples="${API_MAX_EXAMPLES:-25}"
+stateful_scenarios="${API_STATEFUL_SCENARIOS:-200}"
 seed="${API_SEED:-1}"
 
 # schemathesis in a virtual environment of its own (the README's install step makes the same),
@@ -68,14 +71,22 @@ if [ -z "$ready" ]; then
     exit 1
 fi
 
+# The stateful phase gets its own count (a command-line count would apply to every phase).
+cat >"$work/schemathesis.toml" <<CONFIG
+generation.max-examples = $max_examples
+
+[phases.stateful]
+max-steps = 20
+generation.max-examples = $stateful_scenarios
+CONFIG
+
 # Runs in the scratch folder, where schemathesis and hypothesis leave their files.
 status=0
 (
     cd "$work"
-    "$venv/bin/schemathesis" run "$base/api/openapi.json" \
+    "$venv/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
         --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
         --header "Authorization: Bearer $token" \
-        --max-examples "$max_examples" \
         --seed "$seed" \
         --workers 2 \
         --request-timeout 10 \

@@ -97,6 +97,19 @@ fn add_entity<E: Entity>(
     let record_ref = json!({"$ref": format!("#/components/schemas/{name}Record")});
     let tag = json!([path]);
     let ident = path.replace('-', "_");
+    // What can be done with a record just created: followed by stateful API tests.
+    let mut created = write_responses("201", &record_ref);
+    created["201"]["links"] = ["get", "update", "archive"]
+        .iter()
+        .map(|action| {
+            let link = json!({"operationId": format!("{action}_{ident}"),
+                              "parameters": {"id": "$response.body#/id"}});
+            (format!("{action}_{ident}"), link)
+        })
+        .collect::<Map<String, Value>>()
+        .into();
+    created["201"]["headers"] = json!({"Location": {
+        "description": "L'adresse de l'enregistrement créé", "schema": {"type": "string"}}});
     paths.insert(
         format!("/api/v1/{path}"),
         json!({
@@ -109,7 +122,7 @@ fn add_entity<E: Entity>(
                 "operationId": format!("create_{ident}"), "summary": format!("{label} : création"), "tags": tag,
                 "security": [{"bearer": []}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}},
-                "responses": write_responses("201", &record_ref),
+                "responses": created,
             }
         }),
     );
@@ -136,6 +149,11 @@ fn add_entity<E: Entity>(
         }),
     );
     for (action, summary) in [("archive", "archivage"), ("restore", "restauration")] {
+        let mut responses = write_responses("200", &record_ref);
+        if action == "archive" {
+            responses["200"]["links"] = json!({format!("restore_{ident}"): {
+                "operationId": format!("restore_{ident}"), "parameters": {"id": "$response.body#/id"}}});
+        }
         paths.insert(
             format!("/api/v1/{path}/{{id}}/{action}"),
             json!({"post": {
@@ -144,7 +162,7 @@ fn add_entity<E: Entity>(
                 "parameters": [id_parameter()],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["version"], "properties": {"version": {"type": "integer", "minimum": 1}}}}}},
-                "responses": write_responses("200", &record_ref),
+                "responses": responses,
             }}),
         );
     }

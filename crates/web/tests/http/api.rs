@@ -1,7 +1,7 @@
 //! The JSON API: lists, records, writes by the right user, the OpenAPI document.
 
 use axum::http::{Method, StatusCode, header};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{App, operation_json};
 
@@ -214,6 +214,32 @@ async fn the_openapi_document_matches_its_snapshot() {
     let operation = &document["components"]["schemas"]["Operation"]["properties"];
     assert_eq!(operation["title"]["type"], "string");
     assert_eq!(operation["description"]["type"], json!(["string", "null"]));
+    assert!(
+        operation["status"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("works"))
+    );
+    // Every link names an operation of the document.
+    let operation_ids: Vec<&Value> = paths
+        .values()
+        .flat_map(|methods| methods.as_object().unwrap().values())
+        .map(|op| &op["operationId"])
+        .collect();
+    let mut links = 0;
+    for op in paths.values().flat_map(|m| m.as_object().unwrap().values()) {
+        for response in op["responses"].as_object().unwrap().values() {
+            for link in response["links"]
+                .as_object()
+                .into_iter()
+                .flat_map(|l| l.values())
+            {
+                assert!(operation_ids.contains(&&link["operationId"]), "{link}");
+                links += 1;
+            }
+        }
+    }
+    assert!(links >= 4 * 24, "{links} links");
     // The snapshot keeps the folder and name it had when this test binary was a single file.
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_json_snapshot!("http__openapi", document);
