@@ -113,6 +113,11 @@ async fn audit_verify_prints_the_head_and_names_a_changed_row() {
         .head_hash;
 
     let intact = renouveau(&db.url, &["audit", "verify"]);
+    let sound = renouveau(&db.url, &["check"]);
+    assert!(
+        stdout(&sound).contains("journal d'audit intact (3 ligne(s))"),
+        "{sound:?}"
+    );
     assert!(intact.status.success(), "{intact:?}");
     assert!(
         stdout(&intact).contains("3 ligne(s) vérifiée(s)") && stdout(&intact).contains(&head),
@@ -139,6 +144,16 @@ async fn audit_verify_prints_the_head_and_names_a_changed_row() {
         stdout(&broken).contains(&format!("altéré à la ligne n°{second_row} : le contenu")),
         "{}",
         stdout(&broken)
+    );
+    // `check` walks the same chain and fails on it too.
+    let checked = renouveau(&db.url, &["check"]);
+    assert!(!checked.status.success(), "{checked:?}");
+    assert!(
+        stdout(&checked).contains(&format!(
+            "audit_log n°{second_row} : journal d'audit altéré"
+        )),
+        "{}",
+        stdout(&checked)
     );
 }
 

@@ -13,8 +13,11 @@ pub async fn run(url: &str) -> anyhow::Result<ExitCode> {
     db.close().await;
     if report.is_sound() {
         println!(
-            "Base saine : {} enregistrement(s) vérifié(s) dans {} table(s).",
-            report.records_checked, report.tables_checked
+            "Base saine : {} enregistrement(s) vérifié(s) dans {} table(s), journal d'audit \
+             intact ({} ligne(s)).",
+            report.records_checked,
+            report.tables_checked,
+            report.chain.as_ref().map_or(0, |c| c.rows_checked)
         );
         return Ok(ExitCode::SUCCESS);
     }
