@@ -72,16 +72,15 @@ pub async fn sign_in(
     if !sign_in_token::matches(&jar, &form.csrf) {
         tracing::warn!("sign-in refused: missing or wrong form token");
         let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
-        let message = WebError::Csrf.message_fr();
-        let page = login_again(&viewer, form, csrf, &message)?;
+        let form = Credentials { csrf, ..form };
+        let page = login_again(&viewer, form, &WebError::Csrf.message_fr())?;
         return Ok((StatusCode::FORBIDDEN, jar, page).into_response());
     }
     let account = throttle::account_key(&form.email);
     if let Some(refusal) = throttle::refusal(&state.store, &account, &client).await? {
         tracing::warn!(?refusal, "sign-in refused: too many failures");
         let retry_after = refusal.retry_after_seconds().to_string();
-        let csrf = form.csrf.clone();
-        let page = login_again(&viewer, form, csrf, refusal.message_fr())?;
+        let page = login_again(&viewer, form, refusal.message_fr())?;
         return Ok((
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, retry_after)],
@@ -99,9 +98,8 @@ pub async fn sign_in(
     let Some(user) = verified else {
         tracing::info!("failed sign-in");
         throttle::record_failure(&state.store, &account, &client).await?;
-        let csrf = form.csrf.clone();
         let message = "Adresse électronique ou mot de passe incorrect.";
-        let page = login_again(&viewer, form, csrf, message)?;
+        let page = login_again(&viewer, form, message)?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     throttle::forget_failures(&state.store, &account).await?;
@@ -120,19 +118,14 @@ pub async fn sign_in(
     Ok((jar.add(cookie), Redirect::to(safe_next(&form.next))).into_response())
 }
 
-/// The sign-in page again, with what went wrong and the address typed.
-fn login_again(
-    viewer: &Viewer,
-    form: Credentials,
-    csrf: String,
-    error: &str,
-) -> Result<Html<String>, PageError> {
+/// The sign-in page again, with what went wrong, the address typed and the form's token.
+fn login_again(viewer: &Viewer, form: Credentials, error: &str) -> Result<Html<String>, PageError> {
     render(&LoginPage {
         page: Page::new(viewer, "", "Connexion").crumb("", "Connexion"),
         error: Some(error.to_string()),
         email: form.email,
         next: safe_next(&form.next).to_string(),
-        csrf,
+        csrf: form.csrf,
     })
 }
 
