@@ -1,6 +1,6 @@
 //! `renouveau check`: is the database sound? Storage integrity (SQLite's own checks), migrations,
-//! every record readable and keeping its invariants, references alive, every record's history
-//! complete in the audit trail, and that trail's hash chain intact.
+//! every record readable and keeping its invariants, its folded search text true, references
+//! alive, every record's history complete in the audit trail, and that trail's hash chain intact.
 
 use std::collections::HashMap;
 
@@ -8,6 +8,7 @@ use crate::audit;
 use crate::db::{Backend, ColumnKind, Db, SqlValue, Tx};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
+use crate::refold;
 use crate::row::{decode_record, select_kinds, select_list};
 
 /// One thing found wrong.
@@ -173,6 +174,15 @@ async fn check_table<E: Entity>(tx: &mut Tx, report: &mut Report) -> Result<()> 
             ),
             Some(_) => {}
         }
+    }
+    for stale in refold::all_stale_rows::<E>(tx).await? {
+        let columns = stale.columns.join(", ");
+        report.add(
+            E::TABLE,
+            Some(stale.id),
+            format!("folded search text of {columns} differs from the text"),
+            format!("texte de recherche de « {columns} » différent du texte enregistré"),
+        );
     }
     for (column, table) in E::REFERENCES {
         let sql = format!(

@@ -10,9 +10,11 @@ pub mod check;
 pub mod db;
 pub mod entity;
 pub mod error;
+pub mod folding;
 pub mod imports;
 pub mod query;
 pub mod records;
+pub mod refold;
 pub mod row;
 pub mod schema;
 pub mod summaries;
@@ -34,8 +36,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects to `url`, applies the migrations not yet applied and seals the audit rows
-    /// written before the audit trail was a hash chain.
+    /// Connects to `url`, applies the migrations not yet applied, seals the audit rows
+    /// written before the audit trail was a hash chain and folds the search text again if it
+    /// was folded differently.
     pub async fn open(url: &str) -> Result<Self> {
         Self::from_db(Db::connect(url).await?).await
     }
@@ -43,6 +46,7 @@ impl Store {
     pub async fn from_db(db: Db) -> Result<Self> {
         db.migrate().await?;
         audit::seal(&db).await?;
+        refold::refold_if_needed(&db).await?;
         Ok(Self { db })
     }
 

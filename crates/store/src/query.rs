@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::db::{ColumnKind, SqlValue};
 use crate::entity::Entity;
+use crate::folding::{fold, folded_name};
 use crate::row::{COMMON_COLUMNS, Record};
 
 pub const MAX_PER_PAGE: u32 = 500;
@@ -242,14 +243,12 @@ impl ListQuery {
         if let Some(text) = &self.search
             && !E::SEARCH.is_empty()
         {
-            for word in text.split_whitespace() {
-                let p = clause.bind(SqlValue::Text(format!(
-                    "%{}%",
-                    like_escape(&word.to_lowercase())
-                )));
+            // Every word, folded as the stored twins are, in any searchable column.
+            for word in fold(text).split_whitespace() {
+                let p = clause.bind(SqlValue::Text(format!("%{}%", like_escape(word))));
                 let any_column = E::SEARCH
                     .iter()
-                    .map(|c| format!("LOWER(COALESCE({c}, '')) LIKE {p} ESCAPE '\\'"))
+                    .map(|c| format!("{} LIKE {p} ESCAPE '\\'", folded_name(c)))
                     .collect::<Vec<_>>()
                     .join(" OR ");
                 clause.push(format!("({any_column})"));
@@ -258,13 +257,26 @@ impl ListQuery {
         Ok(clause)
     }
 
-    /// `ORDER BY` and `LIMIT`/`OFFSET`; the id breaks ties so that pages never overlap.
+    /// `ORDER BY` and `LIMIT`/`OFFSET`; the id breaks ties so that pages never overlap. Empty
+    /// and missing values come last in both directions. Searchable text sorts by its folded
+    /// twin (French order: « Béthune », « Busnes », « État »); other text, codes mostly, by
+    /// its bytes (the `"binary"` collation, SQLite's own, which migration 0008 gives
+    /// PostgreSQL), so that both backends agree whatever their locale.
     pub fn order_and_page<E: Entity>(&self) -> Result<String, FieldError> {
         let order = match &self.sort {
             Some(sort) => {
                 let column = column_name::<E>(&sort.column)?;
                 let direction = if sort.descending { "DESC" } else { "ASC" };
-                format!(" ORDER BY {column} {direction}, id {direction}")
+                let key = if column == "id" {
+                    String::new()
+                } else if E::SEARCH.contains(&column) {
+                    format!("{} {direction} NULLS LAST, ", folded_name(column))
+                } else if column_kind::<E>(column)? == ColumnKind::Text {
+                    format!("NULLIF({column}, '') COLLATE \"binary\" {direction} NULLS LAST, ")
+                } else {
+                    format!("{column} {direction} NULLS LAST, ")
+                };
+                format!(" ORDER BY {key}id {direction}")
             }
             None => " ORDER BY id ASC".to_string(),
         };

@@ -12,7 +12,9 @@ use crate::db::{Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::query::{ListQuery, Page};
-use crate::row::{Record, decode_record, entity_values, select_kinds, select_list};
+use crate::row::{
+    Record, decode_record, entity_values, folded_columns, folded_values, select_kinds, select_list,
+};
 
 /// The service for records of `E`.
 #[derive(Debug)]
@@ -200,7 +202,12 @@ pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Re
     check_unique::<E>(tx, &values, None).await?;
 
     let at = now();
-    let columns: Vec<&str> = E::COLUMNS.iter().map(|c| c.name).collect();
+    let folded = folded_values::<E>(&values);
+    let columns: Vec<String> = E::COLUMNS
+        .iter()
+        .map(|c| c.name.to_string())
+        .chain(folded_columns::<E>())
+        .collect();
     let placeholders: Vec<String> = (1..=columns.len() + 2).map(|i| format!("${i}")).collect();
     let sql = format!(
         "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}) RETURNING id",
@@ -209,6 +216,7 @@ pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Re
         placeholders.join(", ")
     );
     let mut params = values;
+    params.extend(folded);
     params.push(at.into());
     params.push(at.into());
     let id = tx.fetch_count(&sql, &params).await?;
@@ -240,12 +248,15 @@ pub async fn update_in<E: Entity>(
         check_unique::<E>(tx, &values, Some(id)).await?;
     }
 
+    let folded = folded_values::<E>(&values);
     let assignments: Vec<String> = E::COLUMNS
         .iter()
+        .map(|c| c.name.to_string())
+        .chain(folded_columns::<E>())
         .enumerate()
-        .map(|(i, c)| format!("{} = ${}", c.name, i + 1))
+        .map(|(i, name)| format!("{name} = ${}", i + 1))
         .collect();
-    let n = E::COLUMNS.len();
+    let n = assignments.len();
     let sql = format!(
         "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${}",
         E::TABLE,
@@ -255,6 +266,7 @@ pub async fn update_in<E: Entity>(
         n + 3
     );
     let mut params = values;
+    params.extend(folded);
     params.extend([
         SqlValue::Timestamp(now()),
         id.into(),

@@ -7,6 +7,7 @@ use serde_json::{Map, Number, Value};
 use crate::db::{ColumnKind, SqlValue};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
+use crate::folding::{folded_name, folded_value};
 
 /// The columns every record table has, in this order, before the entity's own.
 pub const COMMON_COLUMNS: &[(&str, ColumnKind)] = &[
@@ -82,6 +83,27 @@ pub fn entity_values<E: Entity>(data: &E) -> Result<Vec<SqlValue>> {
                     format!("column {} has an unexpected value", c.name),
                 )
             })
+        })
+        .collect()
+}
+
+/// The folded twins of an entity's searchable columns (see [`crate::folding`]), in
+/// [`Entity::SEARCH`] order.
+pub fn folded_columns<E: Entity>() -> Vec<String> {
+    E::SEARCH.iter().map(|c| folded_name(c)).collect()
+}
+
+/// The values of [`folded_columns`], computed from the entity's own column `values`.
+pub fn folded_values<E: Entity>(values: &[SqlValue]) -> Vec<SqlValue> {
+    E::SEARCH
+        .iter()
+        .map(|search| {
+            let text = E::COLUMNS
+                .iter()
+                .position(|c| c.name == *search)
+                .and_then(|i| values.get(i))
+                .and_then(SqlValue::as_str);
+            folded_value(text).map_or(SqlValue::Null(ColumnKind::Text), SqlValue::Text)
         })
         .collect()
 }

@@ -324,7 +324,7 @@ pub async fn territory_names(db: &Db) -> Result<Vec<NamedRecord>> {
          LEFT JOIN territory p ON p.id = t.parent_id \
          WHERE t.archived_at IS NULL AND (t.level IN ('epci', 'cite') \
            OR (t.level = 'commune' AND p.level = 'epci')) \
-         ORDER BY t.name, t.id",
+         ORDER BY t.name_folded NULLS LAST, t.id",
     )
     .await
 }
@@ -333,7 +333,7 @@ pub async fn organisation_names(db: &Db) -> Result<Vec<NamedRecord>> {
     named(
         db,
         "SELECT id, name, kind, CAST(NULL AS BIGINT) FROM organisation \
-         WHERE archived_at IS NULL ORDER BY name, id",
+         WHERE archived_at IS NULL ORDER BY name_folded NULLS LAST, id",
     )
     .await
 }
@@ -344,7 +344,7 @@ pub async fn node_names(db: &Db) -> Result<Vec<NamedRecord>> {
         db,
         "SELECT n.id, n.code || ' ' || n.title, c.code, n.parent_id FROM convention_node n \
          JOIN convention c ON c.id = n.convention_id \
-         WHERE n.archived_at IS NULL AND c.archived_at IS NULL ORDER BY c.code, n.code",
+         WHERE n.archived_at IS NULL AND c.archived_at IS NULL ORDER BY c.code_folded, n.code_folded, n.id",
     )
     .await
 }

@@ -1,0 +1,53 @@
+-- Search and sort as French users type: every searchable column gets a folded twin (lower
+-- case, no accents, plain apostrophes; computed by the store in Rust on every write, see
+-- `folding.rs`), which searches match and sorts compare byte for byte. Existing rows are folded
+-- by `Store::open`, which compares `folded_text_version` with the version of its folding.
+-- Keep in step with the other backend.
+--
+-- PostgreSQL compares text by its locale, which differs by platform: the twins are "C" (bytes,
+-- as SQLite does), and the collation "binary" (SQLite's name for bytes) lets the store sort
+-- other text columns the same way on both backends.
+
+CREATE COLLATION "binary" FROM "C";
+
+ALTER TABLE programme ADD COLUMN code_folded TEXT COLLATE "C";
+ALTER TABLE programme ADD COLUMN name_folded TEXT COLLATE "C";
+ALTER TABLE organisation ADD COLUMN name_folded TEXT COLLATE "C";
+ALTER TABLE organisation ADD COLUMN short_name_folded TEXT COLLATE "C";
+ALTER TABLE organisation ADD COLUMN siren_folded TEXT COLLATE "C";
+ALTER TABLE document ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE document ADD COLUMN file_name_folded TEXT COLLATE "C";
+ALTER TABLE territory ADD COLUMN name_folded TEXT COLLATE "C";
+ALTER TABLE territory ADD COLUMN code_folded TEXT COLLATE "C";
+ALTER TABLE convention ADD COLUMN code_folded TEXT COLLATE "C";
+ALTER TABLE convention ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE convention_node ADD COLUMN code_folded TEXT COLLATE "C";
+ALTER TABLE convention_node ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE convention_node ADD COLUMN description_folded TEXT COLLATE "C";
+ALTER TABLE governance_body ADD COLUMN name_folded TEXT COLLATE "C";
+ALTER TABLE deliberation ADD COLUMN number_folded TEXT COLLATE "C";
+ALTER TABLE deliberation ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE convention_signatory ADD COLUMN representative_folded TEXT COLLATE "C";
+ALTER TABLE fund ADD COLUMN code_folded TEXT COLLATE "C";
+ALTER TABLE fund ADD COLUMN name_folded TEXT COLLATE "C";
+ALTER TABLE fund ADD COLUMN description_folded TEXT COLLATE "C";
+ALTER TABLE operation ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE operation ADD COLUMN description_folded TEXT COLLATE "C";
+ALTER TABLE milestone ADD COLUMN label_folded TEXT COLLATE "C";
+ALTER TABLE financing_line ADD COLUMN scheme_folded TEXT COLLATE "C";
+ALTER TABLE financing_line ADD COLUMN decision_ref_folded TEXT COLLATE "C";
+ALTER TABLE indicator ADD COLUMN code_folded TEXT COLLATE "C";
+ALTER TABLE indicator ADD COLUMN name_folded TEXT COLLATE "C";
+ALTER TABLE indicator ADD COLUMN description_folded TEXT COLLATE "C";
+ALTER TABLE observation ADD COLUMN note_folded TEXT COLLATE "C";
+ALTER TABLE meeting ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE meeting ADD COLUMN agenda_folded TEXT COLLATE "C";
+ALTER TABLE decision ADD COLUMN title_folded TEXT COLLATE "C";
+ALTER TABLE decision ADD COLUMN text_folded TEXT COLLATE "C";
+ALTER TABLE follow_up_action ADD COLUMN title_folded TEXT COLLATE "C";
+
+CREATE TABLE folded_text_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO folded_text_version (id, version) VALUES (1, 0);
