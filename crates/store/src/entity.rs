@@ -47,6 +47,8 @@ pub trait Entity:
     const OWNERS: &'static [OwnerPath];
     /// Text columns holding a code of a closed vocabulary, with the codes allowed.
     const CODES: &'static [(&'static str, &'static [&'static str])] = &[];
+    /// Integer columns holding money (`Amount`): integer cents of euro, never negative.
+    const MONEY: &'static [&'static str] = &[];
 
     /// The validation state of records partners declare and the programme team reviews.
     fn reviewed(&self) -> Option<&dyn Reviewed> {
@@ -58,6 +60,10 @@ pub trait Entity:
 
     fn column(name: &str) -> Option<&'static Column> {
         Self::COLUMNS.iter().find(|c| c.name == name)
+    }
+
+    fn is_money(column: &str) -> bool {
+        Self::MONEY.contains(&column)
     }
 
     /// The codes a column may hold, when it holds a code of a closed vocabulary.

@@ -15,6 +15,7 @@ macro_rules! entity {
             unique: [$([$($ucol:ident),+]),* $(,)?],
             search: [$($scol:ident),* $(,)?],
             owners: [$($owner:expr),* $(,)?]
+            $(, money: [$($mcol:ident),* $(,)?])?
             $(, codes: [$($ccol:ident => $cty:ty),* $(,)?])?
             $(, reviewed: $reviewed:ident)? $(,)?
         }
@@ -28,6 +29,7 @@ macro_rules! entity {
             const UNIQUE: &'static [&'static [&'static str]] = &[$(&[$(stringify!($ucol)),+]),*];
             const SEARCH: &'static [&'static str] = &[$(stringify!($scol)),*];
             const OWNERS: &'static [OwnerPath] = &[$($owner),*];
+            $(const MONEY: &'static [&'static str] = &[$(stringify!($mcol)),*];)?
             $(const CODES: &'static [(&'static str, &'static [&'static str])] =
                 &[$((stringify!($ccol), <$cty>::CODES)),*];)?
             $(reviewed_entity!($reviewed);)?
@@ -160,6 +162,7 @@ entity!(Fund => "fund" {
     unique: [[code]],
     search: [code, name, description],
     owners: [],
+    money: [amount],
 });
 
 entity!(FundContribution => "fund_contribution" {
@@ -168,6 +171,7 @@ entity!(FundContribution => "fund_contribution" {
     unique: [[fund_id, funder_id]],
     search: [],
     owners: [owned_by("funder_id")],
+    money: [amount],
 });
 
 entity!(Operation => "operation" {
@@ -178,6 +182,7 @@ entity!(Operation => "operation" {
     unique: [],
     search: [title, description],
     owners: [owned_by("owner_id")],
+    money: [cost_ht, cost_ttc],
     codes: [kind => OperationKind, status => OperationStatus, validation => ValidationStatus],
     reviewed: yes,
 });
@@ -206,6 +211,7 @@ entity!(FinancingLine => "financing_line" {
     unique: [],
     search: [scheme, decision_ref],
     owners: [OPERATION_OWNER, owned_by("funder_id")],
+    money: [requested, granted, committed, paid],
     codes: [state => FinancingState, validation => ValidationStatus],
     reviewed: yes,
 });
@@ -343,5 +349,34 @@ mod tests {
         }
         crate::for_each_entity!(check_codes);
         assert_eq!(checked, 17);
+    }
+
+    #[test]
+    fn money_columns_are_integer_columns_of_their_entity() {
+        let mut money = Vec::new();
+        macro_rules! check_money {
+            ($ty:ty) => {
+                for column in <$ty>::MONEY {
+                    let found = <$ty>::column(column)
+                        .unwrap_or_else(|| panic!("{}.{column} is not a column", <$ty>::TABLE));
+                    assert_eq!(found.kind, ColumnKind::Int, "{}.{column}", <$ty>::TABLE);
+                    money.push(format!("{}.{column}", <$ty>::TABLE));
+                }
+            };
+        }
+        crate::for_each_entity!(check_money);
+        assert_eq!(
+            money,
+            [
+                "fund.amount",
+                "fund_contribution.amount",
+                "operation.cost_ht",
+                "operation.cost_ttc",
+                "financing_line.requested",
+                "financing_line.granted",
+                "financing_line.committed",
+                "financing_line.paid",
+            ]
+        );
     }
 }

@@ -193,11 +193,24 @@ fn kind_schema(kind: ColumnKind) -> Value {
     }
 }
 
-/// A column's values: its kind, and the codes allowed when it holds a closed vocabulary's code.
+/// `Amount`'s upper bound in cents: 10^13 €.
+const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000_000;
+
+/// A column's values: its kind, the codes allowed when it holds a closed vocabulary's code, and
+/// what a money column counts.
 fn column_schema<E: Entity>(column: &Column) -> Value {
     let mut schema = kind_schema(column.kind);
     if let Some(codes) = E::codes(column.name) {
         schema["enum"] = json!(codes);
+    }
+    if E::is_money(column.name) {
+        schema = json!({
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": MAX_AMOUNT_CENTS,
+            "description": "Montant en centimes d'euro (entier)\u{a0}: 123456 vaut 1\u{a0}234,56\u{a0}€",
+        });
     }
     schema
 }

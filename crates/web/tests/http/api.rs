@@ -220,6 +220,42 @@ async fn the_openapi_document_matches_its_snapshot() {
             .unwrap()
             .contains(&json!("works"))
     );
+    // Money is integer cents of euro, never negative, at most Amount's bound (10^13 €), and
+    // says so; other integers do not.
+    let schemas = &document["components"]["schemas"];
+    for (schema, field, nullable) in [
+        ("FinancingLine", "requested", false),
+        ("FinancingLine", "granted", false),
+        ("FinancingLine", "committed", false),
+        ("FinancingLine", "paid", false),
+        ("Operation", "cost_ht", true),
+        ("Operation", "cost_ttc", true),
+        ("Fund", "amount", true),
+        ("FundContribution", "amount", false),
+    ] {
+        let money = &schemas[schema]["properties"][field];
+        let kind = if nullable {
+            json!(["integer", "null"])
+        } else {
+            json!("integer")
+        };
+        assert_eq!(money["type"], kind, "{schema}.{field}");
+        assert_eq!(money["minimum"], 0, "{schema}.{field}");
+        assert_eq!(
+            money["maximum"], 1_000_000_000_000_000_i64,
+            "{schema}.{field}"
+        );
+        assert!(
+            money["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("centimes d'euro")),
+            "{schema}.{field}: {money}"
+        );
+    }
+    assert_eq!(
+        schemas["FinancingLine"]["properties"]["year"].get("description"),
+        None
+    );
     // Every link names an operation of the document.
     let operation_ids: Vec<&Value> = paths
         .values()

@@ -9,6 +9,7 @@ mod matrix;
 mod pages;
 mod read_cache;
 mod review;
+mod search;
 mod sign_in;
 mod support;
 mod tokens;
