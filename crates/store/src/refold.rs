@@ -22,17 +22,25 @@ pub struct StaleRow {
     folded: Vec<SqlValue>,
 }
 
+/// Whether the stored twins were folded by this binary's folding.
+pub async fn folded_with_this_version(tx: &mut Tx) -> Result<bool> {
+    Ok(tx
+        .fetch_count("SELECT version FROM folded_text_version", &[])
+        .await?
+        == FOLD_VERSION)
+}
+
 /// Folds every row again if the database's folding version is not this binary's; returns the
 /// number of rows whose twins changed.
 pub async fn refold_if_needed(db: &Db) -> Result<u64> {
-    if db
-        .fetch_count("SELECT version FROM folded_text_version", &[])
-        .await?
-        == FOLD_VERSION
-    {
+    if folded_with_this_version(&mut db.read().await?).await? {
         return Ok(0);
     }
     let mut tx = db.write().await?;
+    if folded_with_this_version(&mut tx).await? {
+        // Another process folded meanwhile.
+        return Ok(0);
+    }
     let mut changed = 0;
     macro_rules! refold {
         ($ty:ty) => {

@@ -1,4 +1,5 @@
-//! `renouveau migrate`: brings the schema up to date; running it again does nothing.
+//! `renouveau migrate`: brings the schema up to date, search text included; running it again
+//! does nothing.
 
 use std::process::ExitCode;
 
@@ -10,6 +11,9 @@ pub async fn run(url: &str) -> anyhow::Result<ExitCode> {
         .await
         .context("connecting to the database")?;
     let applied = db.migrate().await.context("applying migrations")?;
+    renouveau_store::refold::refold_if_needed(&db)
+        .await
+        .context("folding the search text")?;
     let total = db.applied_migrations().await?;
     db.close().await;
     if applied == 0 {

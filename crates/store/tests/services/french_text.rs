@@ -2,6 +2,7 @@
 //! sort in French order with empty values last, and both backends give the same answers.
 
 use renouveau_domain::*;
+use renouveau_store::folding::FOLD_VERSION;
 use renouveau_store::testing::TestDb;
 use renouveau_store::{ListQuery, Record, summaries};
 
@@ -234,6 +235,17 @@ async fn filter_lists_name_things_in_french_order() {
     assert_eq!(territories, ["béthune", "Douai", "Évin-Malmaison"]);
 }
 
+async fn set_fold_version(db: &TestDb, version: i64) {
+    let mut tx = db.db().write().await.unwrap();
+    tx.execute(
+        "UPDATE folded_text_version SET version = $1",
+        &[version.into()],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 #[tokio::test]
 async fn rows_folded_before_are_folded_again_and_check_finds_stale_ones() {
     let db = TestDb::new().await;
@@ -246,11 +258,16 @@ async fn rows_folded_before_are_folded_again_and_check_finds_stale_ones() {
     )
     .await
     .unwrap();
-    tx.execute("UPDATE folded_text_version SET version = 0", &[])
-        .await
-        .unwrap();
     tx.commit().await.unwrap();
+    set_fold_version(&db, 0).await;
     assert!(found(&db, "etat").await.is_empty());
+    // One problem for one cause: the folding to run again.
+    let report = renouveau_store::check::run(db.db()).await.unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].message_fr.contains("renouveau migrate"));
+
+    // Folded by this version, yet different: every such row is reported.
+    set_fold_version(&db, FOLD_VERSION).await;
     let report = renouveau_store::check::run(db.db()).await.unwrap();
     assert_eq!(
         report.problems.len(),
@@ -260,6 +277,7 @@ async fn rows_folded_before_are_folded_again_and_check_finds_stale_ones() {
     );
     assert!(report.problems[0].message_fr.contains("recherche"));
 
+    set_fold_version(&db, 0).await;
     let changed = renouveau_store::refold::refold_if_needed(db.db())
         .await
         .unwrap();
