@@ -1,5 +1,6 @@
-// Starts the real `renouveau` binary on a throw-away SQLite database with the demo programme,
-// the open territorial data and one admin account, and stops it afterwards.
+// Starts the real `renouveau` binary on a throw-away SQLite database with the demo programme
+// (which brings the open territorial data the binary embeds) and one admin account, and stops it
+// afterwards.
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -7,13 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const territoryDir = path.resolve(repoRoot, '..', 'shared', 'data', 'territoire');
 
 export const ADMIN_EMAIL = 'admin@erbm.test';
 
@@ -54,15 +51,12 @@ async function cli(bin, database, args) {
  */
 export async function startServer() {
   const bin = binary();
-  if (!existsSync(territoryDir)) {
-    throw new Error(`the open territorial data is missing: ${territoryDir}`);
-  }
   const dir = await mkdtemp(path.join(tmpdir(), 'renouveau-e2e-'));
   const database = `sqlite://${path.join(dir, 'e2e.db')}`;
   const password = randomBytes(18).toString('base64url');
 
   // `user add` needs the organisation, which the demo programme brings: load it first.
-  await cli(bin, database, ['init', '--demo', '--territory', territoryDir]);
+  await cli(bin, database, ['init', '--demo']);
   await cli(bin, database, [
     'user', 'add', '--email', ADMIN_EMAIL, '--org', 'Région', '--role', 'admin', '--password', password,
   ]);
@@ -71,7 +65,7 @@ export async function startServer() {
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(
     bin,
-    ['--database', database, 'serve', '--demo', '--territory', territoryDir, '--listen', `127.0.0.1:${port}`],
+    ['--database', database, 'serve', '--demo', '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -3,7 +3,7 @@
 // in the npm package @etalab/decoupage-administratif (data/epci.json, data/communes.json).
 //
 // Usage (from this folder): npm install && node generate.mjs [output-dir] [--check reference.json]
-// --check compares the EPCI membership with a file shaped like shared/data/territoire/epci-bassin-minier.json.
+// --check compares the EPCI membership with a file shaped like data/territoire/epci-bassin-minier.json.
 // The output dir defaults to ../../data/erbm relative to this script.
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -86,7 +86,7 @@ export function build() {
 
 /**
  * Compares the generated membership with a reference file shaped like the project's
- * shared/data/territoire/epci-bassin-minier.json ({ epci: [{ siren, membres: [{ code }] }] }).
+ * data/territoire/epci-bassin-minier.json ({ epci: [{ siren, membres: [{ code }] }] }).
  * Returns the list of differences (empty when the same EPCIs have the same members).
  */
 export function compareWithReference(referencePath, communeRows) {

@@ -6,7 +6,7 @@ mod database;
 mod load;
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use hyper::StatusCode;
 use renouveau_domain::Actor;
+use renouveau_ingest::territory::TerritorySource;
 use renouveau_store::Store;
 use renouveau_web::AppState;
 use tokio::net::TcpListener;
@@ -49,9 +50,9 @@ struct Args {
         default_value = "postgres://postgres@127.0.0.1:5432/renouveau_bench"
     )]
     postgres_url: String,
-    /// The territory open-data folder; skipped when missing.
-    #[arg(long, default_value = "../shared/data/territoire")]
-    territory: PathBuf,
+    /// A territory open-data folder to load instead of the bundled one (`data/territoire`).
+    #[arg(long)]
+    territory: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,7 +124,7 @@ async fn bench_backend(backend: Backend, args: &Args, plan: Plan) -> anyhow::Res
     let store = Store::open(&fresh.url)
         .await
         .context("opening the database")?;
-    fill(&store, &args.territory).await?;
+    fill(&store, args.territory.as_deref()).await?;
 
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let address = listener.local_addr()?;
@@ -149,8 +150,8 @@ async fn bench_backend(backend: Backend, args: &Args, plan: Plan) -> anyhow::Res
     measured
 }
 
-/// Loads the bundled programme, then the territory when its folder is there.
-async fn fill(store: &Store, territory: &std::path::Path) -> anyhow::Result<()> {
+/// Loads the bundled programme, then the territory: the bundled copy, or the folder given.
+async fn fill(store: &Store, territory: Option<&Path>) -> anyhow::Result<()> {
     let actor = Actor::system("bench");
     let started = Instant::now();
     let bundle = renouveau_ingest::bundle::load_bundle(store, &actor)
@@ -161,21 +162,18 @@ async fn fill(store: &Store, territory: &std::path::Path) -> anyhow::Result<()> 
         bundle.total_created(),
         started.elapsed().as_secs_f64()
     );
-    if territory.is_dir() {
-        let started = Instant::now();
-        let report = renouveau_ingest::territory::import_territory(store, territory, &actor)
-            .await
-            .with_context(|| format!("importing the territory from {}", territory.display()))?;
-        eprintln!(
-            "territoire importé : {} communes, {} EPCI, {} cités en {:.1} s",
-            report.communes,
-            report.epcis,
-            report.cites,
-            started.elapsed().as_secs_f64()
-        );
-    } else {
-        eprintln!("territoire absent ({}) : non importé", territory.display());
-    }
+    let source = territory.map_or(TerritorySource::Bundled, TerritorySource::Folder);
+    let started = Instant::now();
+    let report = renouveau_ingest::territory::import_territory(store, source, &actor)
+        .await
+        .with_context(|| format!("importing the territory from {source}"))?;
+    eprintln!(
+        "territoire importé : {} communes, {} EPCI, {} cités en {:.1} s",
+        report.communes,
+        report.epcis,
+        report.cites,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

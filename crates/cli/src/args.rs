@@ -39,7 +39,8 @@ pub enum Command {
         #[command(subcommand)]
         what: Option<CheckCommand>,
     },
-    /// Prépare une base : schéma, et avec --demo le programme ERBM fourni
+    /// Prépare une base : schéma, et avec --demo le programme ERBM et le référentiel territorial
+    /// fournis
     Init {
         #[command(flatten)]
         demo: DemoArgs,
@@ -156,10 +157,12 @@ pub struct WebArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Charge le programme ERBM fourni avec l'application (sans effet s'il est déjà chargé)
+    /// Charge le programme ERBM et les données territoriales ouvertes fournis avec l'application
+    /// (sans effet s'ils sont déjà chargés)
     #[arg(long)]
     pub demo: bool,
-    /// Dossier des données territoriales ouvertes à importer aussi (communes, contours, cités)
+    /// Dossier de données territoriales ouvertes à importer à la place de celles fournies avec
+    /// l'application (communes, contours, cités), par exemple d'un millésime plus récent
     #[arg(long, env = "RENOUVEAU_TERRITORY_DIR")]
     pub territory: Option<PathBuf>,
 }
@@ -173,10 +176,12 @@ pub enum CheckCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum TerritoryCommand {
-    /// Importe ou met à jour le référentiel depuis le dossier des données ouvertes
+    /// Importe ou met à jour le référentiel depuis les données ouvertes fournies avec
+    /// l'application, ou depuis un dossier organisé de la même façon
     Import {
-        /// Dossier contenant communes-59-62.json, epci-bassin-minier.json, les contours et bassin-minier/
-        dir: PathBuf,
+        /// Dossier contenant communes-59-62.json, epci-bassin-minier.json, les contours et
+        /// bassin-minier/ (par défaut : les données fournies avec l'application)
+        dir: Option<PathBuf>,
     },
 }
 

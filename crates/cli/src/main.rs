@@ -32,7 +32,7 @@ fn main() -> ExitCode {
                 commands::serve::run(&cli.database, listen, web, &demo).await
             }
             Command::Territory(TerritoryCommand::Import { dir }) => {
-                commands::territory::run(&cli.database, &dir).await
+                commands::territory::run(&cli.database, dir.as_deref()).await
             }
             Command::Document(DocumentCommand::Add { file }) => {
                 commands::document::add(&cli.database, &file).await

@@ -10,6 +10,8 @@ use renouveau_store::testing::{TestDb, backend};
 use renouveau_store::{Backend, Db};
 
 // Beside this file rather than in `tests/`, where each would become a test binary of its own.
+#[path = "cli/demo.rs"]
+mod demo;
 #[path = "cli/faults.rs"]
 mod faults;
 #[path = "cli/server.rs"]

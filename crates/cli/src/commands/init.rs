@@ -1,12 +1,12 @@
 //! `renouveau init [--demo] [--territory DIR]`: migrates, then loads the bundled programme and
-//! the territory open data. Running it again changes nothing.
+//! the territory open data (the bundled copy, or DIR). Running it again changes nothing.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use renouveau_domain::Actor;
 use renouveau_ingest::bundle::load_bundle;
+use renouveau_ingest::territory::TerritorySource;
 use renouveau_store::Store;
 
 use crate::args::DemoArgs;
@@ -39,13 +39,13 @@ pub async fn prepare(store: &Store, demo: &DemoArgs) -> anyhow::Result<()> {
             );
         }
     }
-    match &demo.territory {
-        Some(dir) => import_and_report(store, Path::new(dir)).await?,
-        None if demo.demo => println!(
-            "Sans contours géographiques, la carte n'est pas affichée : importez-les avec \
-             « renouveau territory import DOSSIER » (ou --territory DOSSIER)."
-        ),
-        None => {}
+    let territory = match &demo.territory {
+        Some(dir) => Some(TerritorySource::Folder(dir)),
+        None if demo.demo => Some(TerritorySource::Bundled),
+        None => None,
+    };
+    if let Some(source) = territory {
+        import_and_report(store, source).await?;
     }
     Ok(())
 }

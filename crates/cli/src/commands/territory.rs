@@ -1,24 +1,26 @@
-//! `renouveau territory import DIR`: the territory open data; re-running updates.
+//! `renouveau territory import [DIR]`: the territory open data, the bundled copy or DIR;
+//! re-running updates.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use renouveau_domain::Actor;
-use renouveau_ingest::territory::import_territory;
+use renouveau_ingest::territory::{TerritorySource, import_territory};
 use renouveau_store::Store;
 
-pub async fn run(url: &str, dir: &Path) -> anyhow::Result<ExitCode> {
+pub async fn run(url: &str, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let store = Store::open(url).await.context("opening the database")?;
-    import_and_report(&store, dir).await?;
+    let source = dir.map_or(TerritorySource::Bundled, TerritorySource::Folder);
+    import_and_report(&store, source).await?;
     store.db().close().await;
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn import_and_report(store: &Store, dir: &Path) -> anyhow::Result<()> {
-    let report = import_territory(store, dir, &Actor::system("territory-import"))
+pub async fn import_and_report(store: &Store, source: TerritorySource<'_>) -> anyhow::Result<()> {
+    let report = import_territory(store, source, &Actor::system("territory-import"))
         .await
-        .with_context(|| format!("importing the territory from {}", dir.display()))?;
+        .with_context(|| format!("importing the territory from {source}"))?;
     println!(
         "Territoire importé : {} commune(s), {} EPCI, {} cité(s), {} zone(s), {} contour(s) ; \
          {} créé(s), {} mis à jour, {} inchangé(s).",

@@ -1,23 +1,36 @@
-//! The open-data files of the territory folder, as serde reads them (see its README.md).
-
-use std::path::Path;
+//! The open-data files of the territory (`data/territoire`, see its README.md), as serde reads
+//! them, and their copy embedded in the binary.
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use super::source::TerritorySource;
 use crate::{IngestError, Result};
 
-pub const COMMUNES: &str = "communes-59-62.json";
-pub const EPCIS: &str = "epci-bassin-minier.json";
-pub const CONTOURS: [&str; 2] = [
-    "communes-59-nord-2018.geojson",
-    "communes-62-pas-de-calais-2018.geojson",
-];
-pub const CITES: &str = "bassin-minier/cites-erbm.geojson";
-pub const UNESCO_CITES: &str = "bassin-minier/cites-minieres.geojson";
-pub const PROPERTY: &str = "bassin-minier/bien-inscrit.geojson";
-pub const BUFFER: &str = "bassin-minier/zone-tampon.geojson";
-pub const BASIN: &str = "bassin-minier/bassin-minier.geojson";
+/// Names every file the import reads (relative to the folder) and embeds the repository's copy.
+macro_rules! territory_files {
+    ($($ident:ident => $file:literal),* $(,)?) => {
+        $(pub const $ident: &str = $file;)*
+        /// Every file the import reads, with the text of `data/territoire` at build time.
+        pub const EMBEDDED: &[(&str, &str)] = &[
+            $(($file, include_str!(concat!("../../../../data/territoire/", $file)))),*
+        ];
+    };
+}
+
+territory_files! {
+    COMMUNES => "communes-59-62.json",
+    EPCIS => "epci-bassin-minier.json",
+    CONTOURS_59 => "communes-59-nord-2018.geojson",
+    CONTOURS_62 => "communes-62-pas-de-calais-2018.geojson",
+    CITES => "bassin-minier/cites-erbm.geojson",
+    UNESCO_CITES => "bassin-minier/cites-minieres.geojson",
+    PROPERTY => "bassin-minier/bien-inscrit.geojson",
+    BUFFER => "bassin-minier/zone-tampon.geojson",
+    BASIN => "bassin-minier/bassin-minier.geojson",
+}
+
+pub const CONTOURS: [&str; 2] = [CONTOURS_59, CONTOURS_62];
 
 /// One entry of `communes-59-62.json`.
 #[derive(Debug, Deserialize)]
@@ -106,8 +119,7 @@ pub struct BasinProps {
 pub type AnyProps = IgnoredAny;
 
 /// Reads and parses `name` (a path relative to the folder).
-pub fn read<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T> {
-    let path = dir.join(name);
-    let text = std::fs::read_to_string(&path).map_err(|e| IngestError::io(&path, e))?;
+pub fn read<T: DeserializeOwned>(source: TerritorySource<'_>, name: &str) -> Result<T> {
+    let text = source.text(name)?;
     serde_json::from_str(&text).map_err(|e| IngestError::data(name, e.line(), e.to_string()))
 }

@@ -1,14 +1,13 @@
 //! Everything the import writes, read and checked before the transaction opens.
 
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
-
 use super::files::{
     self, AnyProps, BasinProps, CiteProps, CommuneEntry, ContourProps, EpciFile, FeatureCollection,
     UnescoCiteProps,
 };
 use super::geometry::{self, Outline};
+use super::source::TerritorySource;
 use crate::{IngestError, Result};
+use std::collections::{HashMap, HashSet};
 
 pub const DEPARTEMENTS: [(&str, &str); 2] = [("59", "Nord"), ("62", "Pas-de-Calais")];
 
@@ -50,7 +49,7 @@ pub struct Sources {
 }
 
 impl Sources {
-    pub fn read(dir: &Path) -> Result<Self> {
+    pub fn read(dir: TerritorySource<'_>) -> Result<Self> {
         let epcis = read_epcis(dir)?;
         let erbm: HashSet<&str> = epcis.iter().map(|e| e.siren.as_str()).collect();
         let communes = read_communes(dir, &erbm)?;
@@ -77,7 +76,7 @@ impl Sources {
     }
 }
 
-fn read_epcis(dir: &Path) -> Result<Vec<Epci>> {
+fn read_epcis(dir: TerritorySource<'_>) -> Result<Vec<Epci>> {
     let file: EpciFile = files::read(dir, files::EPCIS)?;
     file.epci
         .into_iter()
@@ -101,7 +100,7 @@ fn read_epcis(dir: &Path) -> Result<Vec<Epci>> {
         .collect()
 }
 
-fn read_communes(dir: &Path, erbm: &HashSet<&str>) -> Result<Vec<CommuneEntry>> {
+fn read_communes(dir: TerritorySource<'_>, erbm: &HashSet<&str>) -> Result<Vec<CommuneEntry>> {
     let all: Vec<CommuneEntry> = files::read(dir, files::COMMUNES)?;
     let current: Vec<CommuneEntry> = all.into_iter().filter(CommuneEntry::is_current).collect();
     for c in &current {
@@ -127,7 +126,7 @@ fn read_communes(dir: &Path, erbm: &HashSet<&str>) -> Result<Vec<CommuneEntry>> 
 }
 
 fn read_features<P: serde::de::DeserializeOwned>(
-    dir: &Path,
+    dir: TerritorySource<'_>,
     file: &str,
 ) -> Result<Vec<(P, Outline)>> {
     let collection: FeatureCollection<P> = files::read(dir, file)?;
@@ -144,7 +143,7 @@ fn read_features<P: serde::de::DeserializeOwned>(
         .collect()
 }
 
-fn read_unesco_cites(dir: &Path) -> Result<HashSet<i64>> {
+fn read_unesco_cites(dir: TerritorySource<'_>) -> Result<HashSet<i64>> {
     let collection: FeatureCollection<UnescoCiteProps> = files::read(dir, files::UNESCO_CITES)?;
     Ok(collection
         .features
@@ -154,7 +153,7 @@ fn read_unesco_cites(dir: &Path) -> Result<HashSet<i64>> {
         .collect())
 }
 
-fn read_zones(dir: &Path) -> Result<Vec<Zone>> {
+fn read_zones(dir: TerritorySource<'_>) -> Result<Vec<Zone>> {
     let whole = |file| -> Result<Outline> {
         let features = read_features::<AnyProps>(dir, file)?;
         Ok(geometry::collect(features.iter().map(|(_, o)| o)))

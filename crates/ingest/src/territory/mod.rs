@@ -1,14 +1,15 @@
-//! The territory open data (`shared/data/territoire`, see its README.md): the region, the
-//! départements 59 and 62, the 8 ERBM EPCIs, every current commune, the ERBM cités and the UNESCO
-//! and Mission Bassin Minier zones, with their outlines.
+//! The territory open data (`data/territoire`, see its README.md, embedded in the binary or
+//! read from a folder laid out the same): the region, the départements 59 and 62, the 8 ERBM
+//! EPCIs, every current commune, the ERBM cités and the UNESCO and Mission Bassin Minier zones,
+//! with their outlines.
 
 mod cites;
 mod files;
 mod geometry;
 mod load;
+mod source;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Instant;
 
 use renouveau_domain::{Actor, Organisation, Territory, TerritoryLevel};
@@ -20,6 +21,8 @@ use crate::keys::{BUNDLE_SOURCE, TERRITORY_SOURCE, territory_key};
 use cites::{Candidate, CommuneIndex};
 use geometry::Outline;
 use load::{DEPARTEMENTS, Sources};
+
+pub use source::{TerritorySource, file_names};
 
 const REGION: (&str, &str) = ("32", "Hauts-de-France");
 
@@ -38,9 +41,14 @@ pub struct TerritoryReport {
     pub unplaced_cites: Vec<String>,
 }
 
-/// Reads the open-data folder (see its README.md) and writes everything in ONE transaction.
-pub async fn import_territory(store: &Store, dir: &Path, actor: &Actor) -> Result<TerritoryReport> {
-    let sources = Sources::read(dir)?;
+/// Reads the open data (see `data/territoire/README.md`) and writes everything in ONE
+/// transaction.
+pub async fn import_territory(
+    store: &Store,
+    source: TerritorySource<'_>,
+    actor: &Actor,
+) -> Result<TerritoryReport> {
+    let sources = Sources::read(source)?;
     let started = Instant::now();
     let epci_outlines: Vec<Option<Outline>> = sources
         .epcis

@@ -2,4 +2,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod bundle;
+mod source_document;
 mod territory;

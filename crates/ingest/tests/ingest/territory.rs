@@ -1,17 +1,19 @@
-//! The territory open-data import, on the real files of `shared/data/territoire`.
+//! The territory open-data import, on the real files of `data/territoire`: embedded in the
+//! binary, or read from the folder.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use renouveau_domain::{Actor, Territory};
-use renouveau_ingest::territory::import_territory;
+use renouveau_ingest::territory::{TerritorySource, file_names, import_territory};
 use renouveau_store::testing::TestDb;
 use renouveau_store::{ListQuery, Record, Store};
 
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/territoire"
-);
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/territoire");
+
+fn folder() -> TerritorySource<'static> {
+    TerritorySource::Folder(Path::new(DATA))
+}
 
 fn actor() -> Actor {
     Actor::system("test")
@@ -53,9 +55,9 @@ fn erbm_sirens() -> HashSet<String> {
 }
 
 #[tokio::test]
-async fn the_open_data_gives_every_level_with_outlines() {
+async fn the_bundled_open_data_gives_every_level_with_outlines() {
     let db = TestDb::new().await;
-    let report = import_territory(&db.store, Path::new(DATA), &actor())
+    let report = import_territory(&db.store, TerritorySource::Bundled, &actor())
         .await
         .unwrap();
     assert!(
@@ -133,11 +135,12 @@ async fn the_open_data_gives_every_level_with_outlines() {
 #[tokio::test]
 async fn importing_twice_changes_nothing() {
     let db = TestDb::new().await;
-    let first = import_territory(&db.store, Path::new(DATA), &actor())
+    let first = import_territory(&db.store, TerritorySource::Bundled, &actor())
         .await
         .unwrap();
     let count = count_territories(&db.store).await;
-    let second = import_territory(&db.store, Path::new(DATA), &actor())
+    // The folder holds what the binary embeds: reading it instead finds everything unchanged.
+    let second = import_territory(&db.store, folder(), &actor())
         .await
         .unwrap();
     assert_eq!((second.created, second.updated), (0, 0));
@@ -150,7 +153,7 @@ async fn importing_twice_changes_nothing() {
 async fn a_folder_without_the_files_writes_nothing() {
     let db = TestDb::new().await;
     let elsewhere = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let error = import_territory(&db.store, &elsewhere, &actor())
+    let error = import_territory(&db.store, TerritorySource::Folder(&elsewhere), &actor())
         .await
         .unwrap_err();
     assert!(
@@ -171,7 +174,7 @@ async fn a_malformed_file_is_reported_with_its_line_and_writes_nothing() {
         "{\n\"type\": \"FeatureCollection\",\n\"features\": [{]}",
     )
     .unwrap();
-    let error = import_territory(&db.store, copy.path(), &actor())
+    let error = import_territory(&db.store, TerritorySource::Folder(copy.path()), &actor())
         .await
         .unwrap_err();
     match &error {
@@ -226,7 +229,7 @@ async fn cites_get_the_bundled_landlord_when_they_have_one() {
     .unwrap();
     tx.commit().await.unwrap();
 
-    import_territory(&db.store, Path::new(DATA), &actor())
+    import_territory(&db.store, folder(), &actor())
         .await
         .unwrap();
     let cites = of_level(&db.store, "cite").await;
@@ -243,4 +246,57 @@ async fn cites_get_the_bundled_landlord_when_they_have_one() {
             .count(),
         21
     );
+}
+
+#[tokio::test]
+async fn a_folder_is_read_instead_of_the_bundled_data() {
+    let db = TestDb::new().await;
+    import_territory(&db.store, TerritorySource::Bundled, &actor())
+        .await
+        .unwrap();
+    let copy = tempfile::tempdir().unwrap();
+    copy_folder(Path::new(DATA), copy.path());
+    let communes = copy.path().join("communes-59-62.json");
+    let text = std::fs::read_to_string(&communes).unwrap();
+    assert!(text.contains("\"nom\": \"Lens\""));
+    std::fs::write(
+        &communes,
+        text.replace("\"nom\": \"Lens\"", "\"nom\": \"Lens (nouveau millésime)\""),
+    )
+    .unwrap();
+
+    let report = import_territory(&db.store, TerritorySource::Folder(copy.path()), &actor())
+        .await
+        .unwrap();
+    assert_eq!((report.created, report.updated), (0, 1));
+    let renamed: Vec<String> = of_level(&db.store, "commune")
+        .await
+        .into_iter()
+        .filter(|c| c.data.code == "62498")
+        .map(|c| c.data.name)
+        .collect();
+    assert_eq!(renamed, ["Lens (nouveau millésime)"]);
+}
+
+#[test]
+fn the_territory_folder_holds_exactly_the_files_the_import_reads() {
+    let mut found = Vec::new();
+    list_files(Path::new(DATA), Path::new(""), &mut found);
+    found.retain(|f| f != "README.md");
+    found.sort();
+    let mut read: Vec<String> = file_names().map(String::from).collect();
+    read.sort();
+    assert_eq!(found, read);
+}
+
+fn list_files(root: &Path, under: &Path, found: &mut Vec<String>) {
+    for entry in std::fs::read_dir(root.join(under)).unwrap() {
+        let entry = entry.unwrap();
+        let relative = under.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            list_files(root, &relative, found);
+        } else {
+            found.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
 }
