@@ -12,7 +12,10 @@ columns source_start, source_end and quote is checked row by row:
   have provenance, and its quote must contain that figure written the French way: spaces, dots or
   narrow spaces as thousands separators, a decimal comma, "M€"/"m€"/"million(s)" for millions,
   "k€"/"K€" for thousands, or a small number in words ("trois", "une douzaine"...);
-* meetings must quote their date, and a deliberation without known votes must quote its number.
+* meetings must quote their date, and a deliberation without known votes must quote its number;
+* further passages `<p>_start,<p>_end,<p>_quote` are checked the same way: `also_*` quotes the row's
+  figures a second time (the same figure in two places), any other prefix names a text column
+  (`president_*` for `president`) that its quote must contain, case aside.
 
 Prints a summary and exits with status 1 on any mismatch. Standard library only.
 """
@@ -110,6 +113,31 @@ def is_zero_or_empty(v):
     return v.strip() == "" or float(v) == 0.0
 
 
+def check_extra_passage(row, prefix, figure_columns, text, where):
+    """A further passage `<prefix>_start,<prefix>_end,<prefix>_quote`: `also` quotes the row's
+    figures a second time, any other prefix names a text column (`president`) the quote must
+    contain, case aside. Returns (passages checked, errors)."""
+    start = row[f"{prefix}_start"].strip()
+    end = row[f"{prefix}_end"].strip()
+    quote = row[f"{prefix}_quote"]
+    if not start and not end and not quote:
+        if prefix != "also" and row.get(prefix, "").strip():
+            return 0, [f"{where}: {prefix} without provenance"]
+        return 0, []
+    if not (start.isdigit() and end.isdigit()):
+        return 0, [f"{where}: {prefix}_start/{prefix}_end must be integers"]
+    s, e = int(start), int(end)
+    if text[s:e] != quote:
+        return 1, [f"{where}: text[{s}:{e}] is {text[s:e]!r}, {prefix}_quote is {quote!r}"]
+    if prefix == "also":
+        figures = [c for c in figure_columns if c in row and not is_zero_or_empty(row[c])]
+        missing = [c for c in figures if not contains_figure(quote, row[c])]
+        return 1, [f"{where}: {c}={row[c]} not found in also_quote {quote!r}" for c in missing]
+    if row.get(prefix, "").lower() not in quote.lower():
+        return 1, [f"{where}: {prefix}={row.get(prefix)!r} not found in {quote!r}"]
+    return 1, []
+
+
 def check_file(path, text):
     """Returns (rows with provenance checked, figures checked, list of errors)."""
     errors = []
@@ -121,8 +149,13 @@ def check_file(path, text):
         if not {"source_start", "source_end", "quote"} <= set(columns):
             return None
         figure_columns = FIGURE_COLUMNS.get(path.name, [])
+        extra = [c[: -len("_quote")] for c in columns if c.endswith("_quote")]
         for line, row in enumerate(reader, start=2):
             where = f"{path.name}:{line}"
+            for prefix in extra:
+                checked, errs = check_extra_passage(row, prefix, figure_columns, text, where)
+                checked_rows += checked
+                errors += errs
             start, end, quote = row["source_start"].strip(), row["source_end"].strip(), row["quote"]
             figures = [c for c in figure_columns if c in row and not is_zero_or_empty(row[c])]
             if not start and not end and not quote:

@@ -122,12 +122,26 @@ pub struct Deliberation {
     /// The convention whose signature this deliberation authorises, if any.
     pub convention_id: Option<i64>,
     pub document_id: Option<i64>,
+    /// Who presided the sitting, as the deliberation names them.
+    pub president: Option<String>,
+    pub secretary: Option<String>,
+    /// Where the deliberation was signed (« Arras, le 23 juin 2025 »).
+    pub place: Option<String>,
 }
 
 impl Invariants for Deliberation {
     fn check(&self) -> Checked {
         require_text("number", &self.number, 40)?;
         require_text("title", &self.title, TITLE_MAX)?;
+        for (field, text) in [
+            ("president", &self.president),
+            ("secretary", &self.secretary),
+            ("place", &self.place),
+        ] {
+            if let Some(text) = text {
+                require_text(field, text, TITLE_MAX)?;
+            }
+        }
         for (field, n) in [
             ("members_present", self.members_present),
             ("members_excused", self.members_excused),

@@ -96,6 +96,7 @@ pub struct FigureSource {
     pub end: i64,
 }
 
+/// Makes `source` the only passage stating its field.
 pub async fn set_figure_source(tx: &mut Tx, source: &FigureSource) -> Result<()> {
     let field_kind = SqlValue::Null(ColumnKind::Text);
     let field: SqlValue = source.field.clone().map_or(field_kind, SqlValue::Text);
@@ -125,6 +126,40 @@ pub async fn set_figure_source(tx: &mut Tx, source: &FigureSource) -> Result<()>
     Ok(())
 }
 
+/// Adds a passage stating the field, beside those already recorded (the same figure quoted in
+/// two places of a document); adding the same passage again changes nothing.
+pub async fn add_figure_source(tx: &mut Tx, source: &FigureSource) -> Result<()> {
+    let field_kind = SqlValue::Null(ColumnKind::Text);
+    let field: SqlValue = source.field.clone().map_or(field_kind, SqlValue::Text);
+    let params = [
+        source.entity.as_str().into(),
+        source.record_id.into(),
+        field,
+        source.document_id.into(),
+        source.start.into(),
+        source.end.into(),
+    ];
+    let already = tx
+        .fetch_optional(
+            "SELECT id FROM figure_source WHERE entity = $1 AND record_id = $2 AND \
+             (field = $3 OR (field IS NULL AND $3 IS NULL)) AND document_id = $4 AND \
+             source_start = $5 AND source_end = $6",
+            &params,
+            &[ColumnKind::Int],
+        )
+        .await?;
+    if already.is_none() {
+        tx.execute(
+            "INSERT INTO figure_source \
+             (entity, record_id, field, document_id, source_start, source_end) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &params,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Every figure source, or those of one record when `record` is given.
 pub async fn figure_sources(db: &Db, record: Option<(&str, i64)>) -> Result<Vec<FigureSource>> {
     let mut tx = db.read().await?;
@@ -136,7 +171,7 @@ pub async fn figure_sources(db: &Db, record: Option<(&str, i64)>) -> Result<Vec<
         sql.push_str(" WHERE entity = $1 AND record_id = $2");
         params = vec![entity.into(), id.into()];
     }
-    sql.push_str(" ORDER BY entity, record_id, field");
+    sql.push_str(" ORDER BY entity, record_id, field, source_start");
     let kinds = [
         ColumnKind::Text,
         ColumnKind::Int,

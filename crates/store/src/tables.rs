@@ -138,7 +138,7 @@ entity!(Deliberation => "deliberation" {
     columns: [body_id: Int, number: Text, decided_on: Date, title: Text, report_number: Text,
         committee_opinion: Text, members_present: Int, members_excused: Int, proxies: Int,
         votes_for: Int, votes_against: Int, abstentions: Int, adopted: Bool, convention_id: Int,
-        document_id: Int],
+        document_id: Int, president: Text, secretary: Text, place: Text],
     references: [body_id => "governance_body", convention_id => "convention", document_id => "document"],
     unique: [[body_id, number]],
     search: [number, title],

@@ -68,11 +68,15 @@ pub async fn figures(url: &str) -> anyhow::Result<ExitCode> {
         let source = &check.source;
         tracing::warn!(entity = %source.entity, record = source.record_id, status = ?check.status, "figure not stated by its source");
         println!(
-            "- {} n°{} ({}) : {:?} ; passage {}..{} : « {} »",
+            "- {} n°{} ({}) : {} ; passage {}..{} : « {} »",
             source.entity,
             source.record_id,
             source.field.as_deref().unwrap_or("-"),
-            check.value,
+            check
+                .text
+                .clone()
+                .or_else(|| check.value.map(|v| v.to_string()))
+                .unwrap_or_default(),
             source.start,
             source.end,
             check.passage.as_deref().unwrap_or("")

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use renouveau_domain::{
-    Aggregation, BodyKind, ConventionKind, Direction, DocumentKind, FinancingState, NodeKind,
-    OperationKind, OperationStatus, OrganisationKind,
+    Aggregation, Amount, BodyKind, ConventionKind, Direction, DocumentKind, FinancingState,
+    NodeKind, OperationKind, OperationStatus, OrganisationKind,
 };
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -183,7 +183,7 @@ pub struct FundRow {
     pub code: String,
     pub name: String,
     pub description: Option<String>,
-    pub amount: Option<f64>,
+    pub amount: Option<String>,
     pub parent: Option<String>,
     pub start_year: Option<i64>,
     pub end_year: Option<i64>,
@@ -195,7 +195,7 @@ pub struct FundRow {
 pub struct ContributionRow {
     pub fund: String,
     pub funder: String,
-    pub amount: f64,
+    pub amount: String,
     pub source_start: Option<i64>,
     pub source_end: Option<i64>,
 }
@@ -232,6 +232,9 @@ pub struct ObservationRow {
     pub note: Option<String>,
     pub source_start: Option<i64>,
     pub source_end: Option<i64>,
+    /// A second passage quoting the same figure (report n°9 repeating the review).
+    pub also_start: Option<i64>,
+    pub also_end: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,8 +245,8 @@ pub struct OperationRow {
     pub owner: Option<String>,
     pub territory: Option<String>,
     pub status: OperationStatus,
-    pub cost_ht: Option<f64>,
-    pub cost_ttc: Option<f64>,
+    pub cost_ht: Option<String>,
+    pub cost_ttc: Option<String>,
     pub start_on: Option<NaiveDate>,
     pub end_on: Option<NaiveDate>,
     pub actions: Option<String>,
@@ -260,10 +263,10 @@ pub struct FinancingRow {
     pub scheme: Option<String>,
     pub year: Option<i64>,
     pub state: FinancingState,
-    pub requested: Option<f64>,
-    pub granted: Option<f64>,
-    pub committed: Option<f64>,
-    pub paid: Option<f64>,
+    pub requested: Option<String>,
+    pub granted: Option<String>,
+    pub committed: Option<String>,
+    pub paid: Option<String>,
     pub decision_ref: Option<String>,
     pub source_start: Option<i64>,
     pub source_end: Option<i64>,
@@ -331,6 +334,21 @@ pub struct DeliberationRow {
     pub convention: Option<String>,
     pub source_start: Option<i64>,
     pub source_end: Option<i64>,
+    pub president: Option<String>,
+    pub president_start: Option<i64>,
+    pub president_end: Option<i64>,
+    pub secretary: Option<String>,
+    pub secretary_start: Option<i64>,
+    pub secretary_end: Option<i64>,
+    pub place: Option<String>,
+    pub place_start: Option<i64>,
+    pub place_end: Option<i64>,
+}
+
+/// A money cell: euros as the files write them (`3450000`, `1660000.5`), read by `Amount`'s own
+/// parser so that no float ever carries them; an exponent or a third decimal is refused.
+pub fn money_cell(cell: &str) -> std::result::Result<Amount, renouveau_domain::FieldError> {
+    cell.parse()
 }
 
 /// Space-separated list cell.

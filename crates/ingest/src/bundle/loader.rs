@@ -9,7 +9,9 @@ use renouveau_domain::{
     Meeting, NodeLead, Observation, Operation, OperationAction, Organisation, Programme, RoleSet,
     Target, Territory, ValidationStatus,
 };
-use renouveau_store::imports::{FigureSource, OnExisting, Outcome, set_figure_source, upsert_in};
+use renouveau_store::imports::{
+    FigureSource, OnExisting, Outcome, add_figure_source, set_figure_source, upsert_in,
+};
 use renouveau_store::{Entity, Tx};
 
 use super::BundleReport;
@@ -136,6 +138,31 @@ impl<'a> Loader<'a> {
             .await?;
             self.report.figure_sources += 1;
         }
+        Ok(())
+    }
+
+    /// Records one more passage stating a field, beside the one [`Self::cite`] recorded.
+    async fn also_cite(
+        &mut self,
+        table: &str,
+        id: i64,
+        field: &str,
+        place: Option<Place>,
+    ) -> Result<()> {
+        let Some(place) = place else { return Ok(()) };
+        add_figure_source(
+            self.tx,
+            &FigureSource {
+                entity: table.to_string(),
+                record_id: id,
+                field: Some(field.to_string()),
+                document_id: self.document,
+                start: place.start,
+                end: place.end,
+            },
+        )
+        .await?;
+        self.report.figure_sources += 1;
         Ok(())
     }
 
@@ -305,6 +332,9 @@ impl<'a> Loader<'a> {
                 convention_id: self.optional_id("convention", &row.convention, file, line)?,
                 // The source document is this deliberation; the others are only cited in it.
                 document_id: (Some(row.decided_on) == published_on).then_some(self.document),
+                president: row.president.clone(),
+                secretary: row.secretary.clone(),
+                place: row.place.clone(),
             };
             let (id, created) = self
                 .put(BUNDLE_SOURCE, &row.number, deliberation)
@@ -319,6 +349,20 @@ impl<'a> Loader<'a> {
                     Place::of(row.source_start, row.source_end),
                 )
                 .await?;
+                let sitting = [
+                    (
+                        "president",
+                        Place::of(row.president_start, row.president_end),
+                    ),
+                    (
+                        "secretary",
+                        Place::of(row.secretary_start, row.secretary_end),
+                    ),
+                    ("place", Place::of(row.place_start, row.place_end)),
+                ];
+                for (field, place) in sitting {
+                    self.also_cite("deliberation", id, field, place).await?;
+                }
             }
         }
         Ok(())
@@ -353,7 +397,11 @@ impl<'a> Loader<'a> {
                 code: row.code.clone(),
                 name: row.name,
                 description: row.description,
-                amount: row.amount.map(|a| euros(a, file, line)).transpose()?,
+                amount: row
+                    .amount
+                    .as_deref()
+                    .map(|a| euros(a, file, line))
+                    .transpose()?,
                 start_year: row.start_year,
                 end_year: row.end_year,
             };
@@ -372,7 +420,7 @@ impl<'a> Loader<'a> {
             let contribution = FundContribution {
                 fund_id: self.id_of("fund", &row.fund, file, line)?,
                 funder_id: self.id_of("organisation", &row.funder, file, line)?,
-                amount: euros(row.amount, file, line)?,
+                amount: euros(&row.amount, file, line)?,
             };
             let key = format!("{}/{}", row.fund, row.funder);
             let (id, created) = self
@@ -452,6 +500,8 @@ impl<'a> Loader<'a> {
             if created {
                 self.cite("observation", id, &[("value", true)], place)
                     .await?;
+                let also = Place::of(row.also_start, row.also_end);
+                self.also_cite("observation", id, "value", also).await?;
             }
         }
         Ok(())
@@ -470,8 +520,16 @@ impl<'a> Loader<'a> {
                 owner_id: self.optional_id("organisation", &row.owner, file, line)?,
                 territory_id: self.territories.resolve(&row.territory, file.name, line)?,
                 status: row.status,
-                cost_ht: row.cost_ht.map(|a| euros(a, file, line)).transpose()?,
-                cost_ttc: row.cost_ttc.map(|a| euros(a, file, line)).transpose()?,
+                cost_ht: row
+                    .cost_ht
+                    .as_deref()
+                    .map(|a| euros(a, file, line))
+                    .transpose()?,
+                cost_ttc: row
+                    .cost_ttc
+                    .as_deref()
+                    .map(|a| euros(a, file, line))
+                    .transpose()?,
                 start_on: row.start_on,
                 end_on: row.end_on,
             };
@@ -511,7 +569,7 @@ impl<'a> Loader<'a> {
     async fn financing(&mut self) -> Result<()> {
         let file = files::FINANCING;
         for (line, row) in files::rows::<files::FinancingRow>(file)? {
-            let amount = |v: Option<f64>| euros(v.unwrap_or(0.0), file, line);
+            let amount = |v: &Option<String>| euros(v.as_deref().unwrap_or("0"), file, line);
             let financing = FinancingLine {
                 validation: ValidationStatus::Validated,
                 validation_note: None,
@@ -521,10 +579,10 @@ impl<'a> Loader<'a> {
                 scheme: row.scheme,
                 year: row.year,
                 state: row.state,
-                requested: amount(row.requested)?,
-                granted: amount(row.granted)?,
-                committed: amount(row.committed)?,
-                paid: amount(row.paid)?,
+                requested: amount(&row.requested)?,
+                granted: amount(&row.granted)?,
+                committed: amount(&row.committed)?,
+                paid: amount(&row.paid)?,
                 decision_ref: row.decision_ref,
                 decision_on: None,
             };
@@ -617,17 +675,10 @@ fn node_key(convention: &str, code: &str) -> String {
     format!("{convention}:{code}")
 }
 
-/// Euros as the files write them (decimal, dot) to the model's integer cents.
-fn euros(value: f64, file: DataFile, line: usize) -> Result<Amount> {
-    let cents = (value * 100.0).round();
-    if !cents.is_finite() || cents < 0.0 || cents > i64::MAX as f64 {
-        return Err(IngestError::data(
-            file.name,
-            line,
-            format!("invalid amount {value}"),
-        ));
-    }
-    Amount::from_cents(cents as i64).map_err(|e| data_error(file, line, e))
+/// A money cell of a file, or an error naming the file and line.
+fn euros(cell: &str, file: DataFile, line: usize) -> Result<Amount> {
+    files::money_cell(cell)
+        .map_err(|e| IngestError::data(file.name, line, format!("invalid amount `{cell}`: {e}")))
 }
 
 fn data_error(file: DataFile, line: usize, error: renouveau_domain::FieldError) -> IngestError {

@@ -14,7 +14,7 @@ use renouveau_store::imports::lock_imports;
 
 use crate::error::Result;
 
-pub use files::{ALL as DATA_FILES, DataFile};
+pub use files::{ALL as DATA_FILES, DataFile, money_cell};
 
 /// How many records of each table the load created, and how many it found already there.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

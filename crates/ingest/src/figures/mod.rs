@@ -40,6 +40,13 @@ const FIGURE_COLUMNS: &[(&str, &str, bool)] = &[
     ("deliberation", "votes_for", false),
 ];
 
+/// Text columns whose value a passage must contain (case aside): who presided, where.
+const TEXT_COLUMNS: &[(&str, &str)] = &[
+    ("deliberation", "president"),
+    ("deliberation", "secretary"),
+    ("deliberation", "place"),
+];
+
 /// What checking one figure against its source found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SourceStatus {
@@ -60,6 +67,8 @@ pub struct SourceCheck {
     pub source: FigureSource,
     /// The figure as users read it (euros for money).
     pub value: Option<f64>,
+    /// The value of a text column (a name, a place), checked as written.
+    pub text: Option<String>,
     pub passage: Option<String>,
     pub status: SourceStatus,
 }
@@ -73,21 +82,33 @@ pub async fn verify_sources(db: &Db) -> Result<Vec<SourceCheck>> {
         let Some(field) = source.field.clone() else {
             continue;
         };
-        let Some(&(table, column, cents)) = FIGURE_COLUMNS
+        let figure = FIGURE_COLUMNS
             .iter()
-            .find(|(t, c, _)| *t == source.entity && *c == field)
-        else {
-            checks.push(SourceCheck {
-                source,
-                value: None,
-                passage: None,
-                status: SourceStatus::UnknownField,
-            });
-            continue;
+            .find(|(t, c, _)| *t == source.entity && *c == field);
+        let text_column = TEXT_COLUMNS
+            .iter()
+            .find(|(t, c)| *t == source.entity && *c == field);
+        let (value, stated_text) = match (figure, text_column) {
+            (Some(&(table, column, cents)), _) => {
+                let value = figure_value(db, table, column, source.record_id)
+                    .await?
+                    .map(|v| if cents { v / 100.0 } else { v });
+                (value, None)
+            }
+            (None, Some(&(table, column))) => {
+                (None, text_value(db, table, column, source.record_id).await?)
+            }
+            (None, None) => {
+                checks.push(SourceCheck {
+                    source,
+                    value: None,
+                    text: None,
+                    passage: None,
+                    status: SourceStatus::UnknownField,
+                });
+                continue;
+            }
         };
-        let value = figure_value(db, table, column, source.record_id)
-            .await?
-            .map(|v| if cents { v / 100.0 } else { v });
         if let std::collections::hash_map::Entry::Vacant(entry) = texts.entry(source.document_id) {
             let document = Records::<Document>::new(db).get(source.document_id).await?;
             entry.insert(document.data.text.map(|t| t.chars().collect()));
@@ -98,7 +119,10 @@ pub async fn verify_sources(db: &Db) -> Result<Vec<SourceCheck>> {
             Some(chars) => match passage_of(chars, source.start, source.end) {
                 None => (None, SourceStatus::OutOfRange),
                 Some(passage) => {
-                    let stated = value.is_some_and(|v| reading::states(&passage, v));
+                    let stated = match &stated_text {
+                        Some(t) => passage.to_lowercase().contains(&t.to_lowercase()),
+                        None => value.is_some_and(|v| reading::states(&passage, v)),
+                    };
                     let status = if stated {
                         SourceStatus::Stated
                     } else {
@@ -111,6 +135,7 @@ pub async fn verify_sources(db: &Db) -> Result<Vec<SourceCheck>> {
         checks.push(SourceCheck {
             source,
             value,
+            text: stated_text,
             passage,
             status,
         });
@@ -142,4 +167,17 @@ async fn figure_value(db: &Db, table: &str, column: &str, id: i64) -> Result<Opt
         Some(SqlValue::Float(v)) => Some(*v),
         _ => None,
     }))
+}
+
+/// `table` and `column` come from [`TEXT_COLUMNS`], never from stored text.
+async fn text_value(db: &Db, table: &str, column: &str, id: i64) -> Result<Option<String>> {
+    let mut tx = db.read().await?;
+    let row = tx
+        .fetch_optional(
+            &format!("SELECT {column} FROM {table} WHERE id = $1"),
+            &[id.into()],
+            &[ColumnKind::Text],
+        )
+        .await?;
+    Ok(row.and_then(|r| r.first().and_then(SqlValue::as_str).map(str::to_string)))
 }

@@ -52,6 +52,7 @@ struct DeliberationRow {
     number: String,
     title: String,
     vote: String,
+    sitting: String,
 }
 
 #[derive(Template)]
@@ -247,6 +248,7 @@ async fn latest_deliberations(store: &Store) -> Result<Vec<DeliberationRow>, Web
                     .get(&d.data.body_id)
                     .map(|b| b.data.name.clone())
                     .unwrap_or_default(),
+                sitting: super::lookup::sitting(&d.data),
                 number: d.data.number,
                 title: d.data.title,
                 vote: if votes > 0 {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use renouveau_domain::{Amount, Document, money::group_thousands};
+use renouveau_domain::{Amount, Deliberation, Document, money::group_thousands};
 use renouveau_store::query::MAX_PER_PAGE;
 use renouveau_store::{Entity, FilterOp, ListQuery, Record, Store};
 
@@ -139,4 +139,24 @@ mod tests {
         assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
         assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
     }
+}
+
+/// Who presided a deliberation's sitting and where, as far as known: « présidée par
+/// Jean-Claude LEROY, secrétaire Emmanuelle LEVEUGLE, à Arras »; empty when nothing is.
+pub fn sitting(deliberation: &Deliberation) -> String {
+    let parts: Vec<String> = [
+        deliberation
+            .president
+            .as_deref()
+            .map(|p| format!("présidée par {p}")),
+        deliberation
+            .secretary
+            .as_deref()
+            .map(|s| format!("secrétaire {s}")),
+        deliberation.place.as_deref().map(|p| format!("à {p}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(", ")
 }

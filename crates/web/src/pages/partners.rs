@@ -214,10 +214,16 @@ pub async fn show(
                 date(d.data.decided_on),
                 d.data.title
             ),
-            detail: if d.data.adopted {
-                "adoptée".into()
-            } else {
-                "rejetée".into()
+            detail: {
+                let outcome = if d.data.adopted {
+                    "adoptée"
+                } else {
+                    "rejetée"
+                };
+                match super::lookup::sitting(&d.data) {
+                    sitting if sitting.is_empty() => outcome.into(),
+                    sitting => format!("{outcome}, {sitting}"),
+                }
             },
         })
         .collect();

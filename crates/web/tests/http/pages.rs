@@ -68,6 +68,10 @@ async fn every_page_answers_on_the_bundled_programme() {
         "housing target"
     );
     assert!(home.contains("n°2025-246") && home.contains("pour 78, contre 0, abstention 0"));
+    assert!(
+        home.contains("présidée par Jean-Claude LEROY, secrétaire Emmanuelle LEVEUGLE, à Arras"),
+        "the sitting of deliberation 2025-246"
+    );
     let granted: i64 = renouveau_store::summaries::money_by_funder(
         db.store.db(),
         renouveau_store::summaries::Figures::All,
