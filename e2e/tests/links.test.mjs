@@ -18,6 +18,8 @@ const CONCURRENCY = 4;
 const IGNORED_PARAMS = new Set(['sort', 'page', 'next']);
 /** Links that act rather than show (sign-out is a POST form; these are here in case of a link). */
 const SKIPPED_PATHS = new Set(['/deconnexion']);
+/** Pages named for each broken link. */
+const REFERRERS_SHOWN = 3;
 
 let server;
 let browser;
@@ -67,7 +69,7 @@ function crawlKey(url) {
 
 /** Fetches every page reachable from `starts` with `request` (a context's, for its cookies). */
 async function crawl(request, baseUrl, starts) {
-  const seen = new Map(); // key → the page the link was first found on
+  const seen = new Map(); // key → the first pages the link was found on
   const queue = [];
   const broken = [];
   let fetched = 0;
@@ -75,24 +77,28 @@ async function crawl(request, baseUrl, starts) {
 
   const enqueue = (url, from) => {
     const key = crawlKey(url);
-    if (seen.has(key)) return;
+    const pages = seen.get(key);
+    if (pages) {
+      if (pages.length < REFERRERS_SHOWN) pages.push(from);
+      return;
+    }
     if (seen.size >= MAX_PAGES) {
       left += 1;
       return;
     }
-    seen.set(key, from);
-    queue.push({ url: url.href, from });
+    seen.set(key, [from]);
+    queue.push({ url: url.href, key });
   };
   for (const start of starts) enqueue(new URL(start, baseUrl), '(navigation)');
 
   const worker = async () => {
     while (queue.length > 0) {
-      const { url, from } = queue.shift();
+      const { url, key } = queue.shift();
       const response = await request.get(url, { failOnStatusCode: false, maxRedirects: 10 });
       fetched += 1;
       const status = response.status();
       if (status === 404 || status >= 500) {
-        broken.push(`${status} ${new URL(url).pathname}${new URL(url).search} (lien trouvé sur ${from})`);
+        broken.push({ status, url, key });
         continue;
       }
       const type = response.headers()['content-type'] ?? '';
@@ -108,7 +114,12 @@ async function crawl(request, baseUrl, starts) {
   while (queue.length > 0) {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   }
-  return { fetched, broken, left };
+  // Read after the crawl, when every page that links to a broken one has been seen.
+  const described = broken.map(({ status, url, key }) => {
+    const target = new URL(url);
+    return `${status} ${target.pathname}${target.search} (found on ${seen.get(key).join(', ')})`;
+  });
+  return { fetched, broken: described, left };
 }
 
 /** The pages the main navigation offers, read from the home page. */
