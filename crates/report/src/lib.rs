@@ -8,9 +8,11 @@
 //! - [`bars`]: horizontal stacked bars, one row per label;
 //! - [`series`]: a dated series with its target and its projection;
 //! - [`pace`]: the least-squares pace of a series and when it reaches its target;
-//! - [`map`]: a choropleth of GeoJSON areas, with boundaries and point markers on top.
+//! - [`map`]: a choropleth of GeoJSON areas, with boundaries and point markers on top, coloured
+//!   by classes (`classes`: zero on its own, then quantiles of the other values).
 
 pub mod bars;
+mod classes;
 pub mod format;
 pub mod map;
 pub mod pace;

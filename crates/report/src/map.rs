@@ -3,10 +3,9 @@
 use serde_json::Value;
 
 use crate::bars::Unit;
+use crate::classes::Classes;
 use crate::format::escape;
-use crate::svg::{
-    self, BLUE_FRANCE, BLUE_LIGHT, BLUE_LIGHTER, BLUE_MAIN, GREY, GREY_DARK, NO_DATA, num,
-};
+use crate::svg::{self, GREY, GREY_DARK, NO_DATA, num};
 
 /// How an area is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,8 +150,6 @@ const WIDTH: f64 = 800.0;
 const MAX_MAP_HEIGHT: f64 = 600.0;
 const MARGIN: f64 = 10.0;
 const LEGEND_LINE: f64 = 22.0;
-/// Light to dark; classes take colours spread over it.
-const RAMP: [&str; 5] = [BLUE_LIGHTER, BLUE_LIGHT, "#8585f6", BLUE_MAIN, BLUE_FRANCE];
 
 /// Equirectangular projection, longitudes shrunk by the cosine of the mean latitude so that
 /// shapes keep their proportions at the basin's latitude, fitted into the drawing.
@@ -220,47 +217,6 @@ impl Fit {
     }
 }
 
-/// Class bounds by quantiles: up to five classes, fewer when values repeat.
-fn class_bounds(values: &[f64]) -> Vec<f64> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let Some(&max) = sorted.last() else {
-        return Vec::new();
-    };
-    let quantile = |p: f64| {
-        let at = p * (sorted.len() - 1) as f64;
-        let (below, above) = (at.floor() as usize, at.ceil() as usize);
-        sorted[below] + (sorted[above] - sorted[below]) * (at - below as f64)
-    };
-    // Whole-number data (counts, cents) gets whole-number bounds, as the legend shows them.
-    let whole = sorted.iter().all(|v| v.fract() == 0.0);
-    let mut bounds: Vec<f64> = [0.0, 0.2, 0.4, 0.6, 0.8]
-        .into_iter()
-        .map(quantile)
-        .map(|b| if whole { b.round() } else { b })
-        .collect();
-    bounds.push(max);
-    bounds.dedup_by(|a, b| (*a - *b).abs() <= f64::EPSILON * b.abs().max(1.0));
-    if bounds.len() == 1 {
-        bounds.push(max);
-    }
-    bounds
-}
-
-fn class_of(bounds: &[f64], value: f64) -> usize {
-    let classes = bounds.len() - 1;
-    (0..classes)
-        .find(|i| value <= bounds[i + 1])
-        .unwrap_or(classes - 1)
-}
-
-fn class_colour(class: usize, classes: usize) -> &'static str {
-    if classes <= 1 {
-        return RAMP[2];
-    }
-    RAMP[(class * (RAMP.len() - 1) + (classes - 1) / 2) / (classes - 1)]
-}
-
 fn area_title(area: &MapArea, unit: &Unit) -> String {
     match area.value.filter(|v| v.is_finite()) {
         Some(value) => format!("{} : {}", area.name, unit.format(value)),
@@ -298,11 +254,10 @@ pub fn choropleth(map: &Map) -> String {
         .filter_map(|(a, _)| a.value)
         .filter(|v| v.is_finite())
         .collect();
-    let bounds = class_bounds(&values);
-    let classes = bounds.len().saturating_sub(1);
+    let classes = Classes::of(&values);
     let missing = fills.len() - values.len();
 
-    let legend_rows = classes + usize::from(missing > 0);
+    let legend_rows = classes.len() + usize::from(missing > 0);
     let legend_top = fit.height + 10.0;
     let height = legend_top + 24.0 + legend_rows as f64 * LEGEND_LINE + MARGIN;
 
@@ -320,10 +275,10 @@ pub fn choropleth(map: &Map) -> String {
         let Shape::Polygons(polygons) = shape else {
             continue;
         };
-        let fill = match area.value.filter(|v| v.is_finite()) {
-            Some(v) if classes > 0 => class_colour(class_of(&bounds, v), classes),
-            _ => NO_DATA,
-        };
+        let fill = area
+            .value
+            .and_then(|v| classes.class_of(v))
+            .map_or(NO_DATA, |class| classes.colour(class));
         let path = format!(
             "<path d=\"{}\" fill=\"{fill}\" fill-rule=\"evenodd\" stroke=\"#fff\" stroke-width=\"0.8\" \
              data-area=\"{}\"><title>{}</title></path>",
@@ -371,13 +326,8 @@ pub fn choropleth(map: &Map) -> String {
         num(legend_top + 14.0),
         escape(&map.legend)
     ));
-    let mut entries: Vec<(&str, String)> = (0..classes)
-        .map(|i| {
-            (
-                class_colour(i, classes),
-                map.unit.format_range(bounds[i], bounds[i + 1]),
-            )
-        })
+    let mut entries: Vec<(&str, String)> = (0..classes.len())
+        .map(|i| (classes.colour(i), classes.label(i, &map.unit)))
         .collect();
     if missing > 0 {
         entries.push((NO_DATA, "Pas de donnée".to_owned()));
@@ -460,6 +410,7 @@ fn plural(n: usize) -> &'static str {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::classes::RAMP;
     use crate::test_util::{elements, parse, title_of};
 
     fn square(lon: f64, lat: f64, size: f64) -> String {
@@ -610,12 +561,46 @@ mod tests {
         assert_eq!(fills[10], NO_DATA);
         let legend: Vec<&str> = elements(&doc, "text").filter_map(|t| t.text()).collect();
         assert!(legend.contains(&"Pas de donnée"));
-        assert!(legend.contains(&"0 – 18\u{A0}logements"), "{legend:?}");
+        assert!(legend.contains(&"0\u{A0}logements"), "{legend:?}");
+        assert!(legend.contains(&"10 – 30\u{A0}logements"), "{legend:?}");
         assert_eq!(
             elements(&doc, "rect").count(),
             6,
-            "five classes and the no-data box"
+            "zero, four quantile classes and the no-data box"
         );
+    }
+
+    /// The basin's communes: most receive nothing, a few a great deal. Zero used to share one
+    /// class with everything up to the maximum, painting every commune alike.
+    #[test]
+    fn mostly_zero_money_still_shows_its_spread() {
+        let values = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5e6, 3e7, 2e8, 1.92e10];
+        let areas: Vec<MapArea> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                area(
+                    i as i64,
+                    &format!("C{i}"),
+                    square(2.3 + 0.1 * i as f64, 50.4, 0.1),
+                    Some(*v),
+                )
+            })
+            .collect();
+        let mut m = map(areas);
+        m.unit = Unit::Euros;
+        let svg = choropleth(&m);
+        let doc = parse(&svg);
+        let fills: Vec<&str> = elements(&doc, "path")
+            .map(|p| p.attribute("fill").unwrap())
+            .collect();
+        assert_eq!(fills[0], RAMP[0]);
+        assert_eq!(fills[9], RAMP[4]);
+        let distinct: std::collections::BTreeSet<&str> = fills.iter().copied().collect();
+        assert_eq!(distinct.len(), 5, "{fills:?}");
+        let legend: Vec<&str> = elements(&doc, "text").filter_map(|t| t.text()).collect();
+        assert_eq!(legend[1], "0\u{A0}€", "{legend:?}");
+        assert_eq!(legend.last(), Some(&"192\u{A0}M€"), "{legend:?}");
     }
 
     #[test]

@@ -135,8 +135,12 @@ struct ListPage {
     content: Arc<RenderedList>,
 }
 
-/// The list and its filters as HTML, the same for every visitor.
-struct RenderedList(String);
+/// The list and its filters as HTML, the same for every visitor, and how many pages the
+/// filters give.
+struct RenderedList {
+    html: String,
+    pages: u32,
+}
 
 #[derive(Template)]
 #[template(path = "operations_list.html")]
@@ -194,7 +198,7 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(filters): Query<Filters>,
-) -> Result<impl IntoResponse, PageError> {
+) -> Result<Response, PageError> {
     let sort = if filters.sort.is_empty() {
         "title"
     } else {
@@ -213,11 +217,16 @@ pub async fn list(
             list_content(&state, &filters, (column, descending), page_number),
         )
         .await?;
-    render(&ListPage {
+    // A page past the end (an old bookmark, a list that shrank) shows the last one instead.
+    if page_number > content.pages {
+        return Ok(Redirect::to(&filters.link(content.pages, sort)).into_response());
+    }
+    Ok(render(&ListPage {
         page: Page::new(&viewer, "/operations", "Opérations").crumb("", "Opérations"),
         can_write: super::forms::may_write(&viewer),
         content,
-    })
+    })?
+    .into_response())
 }
 
 async fn list_content(
@@ -324,7 +333,10 @@ async fn list_content(
         page_number,
         pages,
     };
-    Ok(RenderedList(content.render()?))
+    Ok(RenderedList {
+        html: content.render()?,
+        pages,
+    })
 }
 
 /// The filters as a query on operations, checked: unknown ids are a French error.
@@ -482,6 +494,7 @@ struct OperationPage {
     cost_ttc: String,
     start_on: String,
     end_on: String,
+    /// The convention nodes the operation serves: (node id, label).
     actions: Vec<(i64, String)>,
     financing: Vec<FinancingRow>,
     totals: [String; 4],
@@ -722,7 +735,7 @@ async fn operation_page(
                     .map(|c| c.data.code.clone())
                     .unwrap_or_default();
                 (
-                    n.data.convention_id,
+                    n.id,
                     format!("{convention} · {} {}", n.data.code, n.data.title),
                 )
             })

@@ -124,11 +124,11 @@ pub async fn map(
             .into_iter()
             .map(|m| (m.territory_id, m))
             .collect();
-    let epci_names: HashMap<i64, String> =
-        epcis.iter().map(|t| (t.id, t.data.name.clone())).collect();
+    // An EPCI belongs to its département, a commune to its EPCI.
+    let parent_names = names_of(store, areas.iter().filter_map(|t| t.data.parent_id)).await?;
     let rows: Vec<AreaRow> = areas
         .iter()
-        .map(|t| area_row(t, money.get(&t.id), &epci_names))
+        .map(|t| area_row(t, money.get(&t.id), &parent_names))
         .collect();
 
     let cites = of_level(store, TerritoryLevel::Cite).await?;
@@ -138,12 +138,7 @@ pub async fn map(
             .into_iter()
             .map(|m| (m.territory_id, m))
             .collect();
-    let commune_names: HashMap<i64, String> =
-        by_ids::<Territory>(store, cites.iter().filter_map(|c| c.data.parent_id))
-            .await?
-            .into_iter()
-            .map(|(id, t)| (id, t.data.name))
-            .collect();
+    let commune_names = names_of(store, cites.iter().filter_map(|c| c.data.parent_id)).await?;
     let cite_rows = cites
         .iter()
         .map(|t| area_row(t, cite_money.get(&t.id), &commune_names))
@@ -250,6 +245,17 @@ fn area(t: &Record<Territory>, shape: &Shape, kind: AreaKind, value: Option<f64>
     }
 }
 
+async fn names_of(
+    store: &Store,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, WebError> {
+    Ok(by_ids::<Territory>(store, ids)
+        .await?
+        .into_iter()
+        .map(|(id, t)| (id, t.data.name))
+        .collect())
+}
+
 fn area_row(
     t: &Record<Territory>,
     money: Option<&summaries::TerritoryMoney>,
@@ -263,7 +269,7 @@ fn area_row(
             .parent_id
             .and_then(|p| parents.get(&p))
             .cloned()
-            .unwrap_or_default(),
+            .unwrap_or_else(|| "non rattaché".into()),
         population: t
             .data
             .population
