@@ -197,7 +197,7 @@ async fn check_table<E: Entity>(tx: &mut Tx, report: &mut Report, folded_now: bo
             E::TABLE,
             Some(stale.id),
             format!("folded search text of {columns} differs from the text"),
-            format!("texte de recherche de « {columns} » différent du texte enregistré"),
+            format!("texte de recherche de «\u{a0}{columns}\u{a0}» différent du texte enregistré"),
         );
     }
     for (column, table) in E::REFERENCES {

@@ -53,8 +53,8 @@ CREATE TABLE folded_text_version (
 INSERT INTO folded_text_version (id, version) VALUES (1, 0);
 
 -- Lists sort by the twins now: index them where the raw columns were indexed for sorting.
-DROP INDEX operation_title_idx;
+DROP INDEX IF EXISTS operation_title_idx;
 CREATE INDEX operation_title_folded_idx ON operation (title_folded);
-DROP INDEX territory_name_idx;
+DROP INDEX IF EXISTS territory_name_idx;
 CREATE INDEX territory_name_folded_idx ON territory (name_folded);
 CREATE INDEX organisation_name_folded_idx ON organisation (name_folded);

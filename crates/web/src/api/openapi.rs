@@ -280,7 +280,7 @@ fn list_parameters<E: Entity>() -> Vec<Value> {
         json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}),
         json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                "description": format!("Au plus {MAX_PER_PAGE}")}),
-        json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Recherche dans le texte"}),
+        json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Recherche dans le texte, sans égard aux majuscules ni aux accents\u{a0}; chaque mot doit y figurer"}),
         json!({"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "Colonne de tri ; « -colonne » pour l'ordre décroissant"}),
         json!({"name": "archived", "in": "query", "schema": {"type": "boolean"}, "description": "Inclure les enregistrements archivés"}),
     ];
