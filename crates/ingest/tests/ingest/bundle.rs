@@ -10,6 +10,7 @@ use renouveau_domain::{
 };
 use renouveau_ingest::bundle::{DATA_FILES, load_bundle, money_cell};
 use renouveau_ingest::document::{Added, add_document};
+use renouveau_ingest::figures::reading::figures_in;
 use renouveau_ingest::figures::{DisagreementKind, SourceStatus, disagreements, verify_sources};
 use renouveau_store::imports::figure_sources;
 use renouveau_store::testing::TestDb;
@@ -531,4 +532,76 @@ fn money_cells_are_read_by_the_amount_parser_not_as_floats() {
     for cell in ["1e6", "12.345", "inf", "NaN", "-5"] {
         assert!(money_cell(cell).is_err(), "{cell} was read");
     }
+}
+
+/// Columns holding money, whose passages must each state an amount in euros.
+const MONEY_FIELDS: [(&str, &str); 8] = [
+    ("fund", "amount"),
+    ("fund_contribution", "amount"),
+    ("operation", "cost_ht"),
+    ("operation", "cost_ttc"),
+    ("financing_line", "requested"),
+    ("financing_line", "granted"),
+    ("financing_line", "committed"),
+    ("financing_line", "paid"),
+];
+
+#[tokio::test]
+async fn every_euro_amount_of_the_seed_is_bundled_with_its_passage() {
+    let db = loaded().await;
+    add_document(&db.store, Path::new(SEED), &Actor::system("test"))
+        .await
+        .unwrap();
+    let euro_indicators: HashSet<i64> = all::<Indicator>(&db.store, ListQuery::default())
+        .await
+        .into_iter()
+        .filter(|i| i.data.unit == "euros")
+        .map(|i| i.id)
+        .collect();
+    let euro_observations: HashSet<i64> = all::<Observation>(&db.store, ListQuery::default())
+        .await
+        .into_iter()
+        .filter(|o| euro_indicators.contains(&o.data.indicator_id))
+        .map(|o| o.id)
+        .collect();
+    let money: Vec<(i64, i64, f64)> = verify_sources(db.store.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.status == SourceStatus::Stated)
+        .filter(|c| {
+            let field = c.source.field.as_deref().unwrap_or_default();
+            MONEY_FIELDS.contains(&(c.source.entity.as_str(), field))
+                || (c.source.entity == "observation"
+                    && euro_observations.contains(&c.source.record_id))
+        })
+        .filter_map(|c| Some((c.source.start, c.source.end, c.value?)))
+        .collect();
+
+    let seed = std::fs::read_to_string(SEED).unwrap();
+    let amount = regex::Regex::new(
+        r"\d[\d \u{a0}\u{202f}.]*(?:,\d+)?\s*(?:M€|m€|k€|K€|€|millions? d.euros|euros)",
+    )
+    .unwrap();
+    let mut written = 0;
+    let mut missing = Vec::new();
+    for m in amount.find_iter(&seed) {
+        written += 1;
+        let at = i64::try_from(seed[..m.start()].chars().count()).unwrap();
+        let values = figures_in(m.as_str());
+        let bundled = money.iter().any(|(start, end, value)| {
+            (*start..*end).contains(&at)
+                && values
+                    .iter()
+                    .any(|v| (v - value).abs() <= 1e-9 * value.abs().max(1.0))
+        });
+        if !bundled {
+            missing.push(format!("{at}: {}", m.as_str()));
+        }
+    }
+    assert!(written > 100, "{written} amounts found in the seed");
+    assert!(
+        missing.is_empty(),
+        "amounts of the seed not bundled: {missing:#?}"
+    );
 }

@@ -127,20 +127,6 @@ pub fn audit_action(code: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn french_formats() {
-        assert_eq!(number(23000.0), "23\u{202f}000");
-        assert_eq!(number(12.5), "12,5");
-        assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
-        assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
-        assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
-    }
-}
-
 /// Who presided a deliberation's sitting and where, as far as known: « présidée par
 /// Jean-Claude LEROY, secrétaire Emmanuelle LEVEUGLE, à Arras »; empty when nothing is.
 pub fn sitting(deliberation: &Deliberation) -> String {
@@ -159,4 +145,49 @@ pub fn sitting(deliberation: &Deliberation) -> String {
     .flatten()
     .collect();
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_formats() {
+        assert_eq!(number(23000.0), "23\u{202f}000");
+        assert_eq!(number(12.5), "12,5");
+        assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
+        assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
+        assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
+    }
+
+    #[test]
+    fn a_sitting_names_only_what_is_known() {
+        let mut deliberation = Deliberation {
+            body_id: 1,
+            number: "2025-246".into(),
+            decided_on: "2025-06-23".parse().unwrap(),
+            title: "Convention".into(),
+            report_number: None,
+            committee_opinion: None,
+            members_present: 0,
+            members_excused: 0,
+            proxies: 0,
+            votes_for: 0,
+            votes_against: 0,
+            abstentions: 0,
+            adopted: true,
+            convention_id: None,
+            document_id: None,
+            president: None,
+            secretary: None,
+            place: None,
+        };
+        assert_eq!(sitting(&deliberation), "");
+        deliberation.president = Some("Jean-Claude LEROY".into());
+        deliberation.place = Some("Arras".into());
+        assert_eq!(
+            sitting(&deliberation),
+            "présidée par Jean-Claude LEROY, à Arras"
+        );
+    }
 }
