@@ -467,6 +467,47 @@ async fn the_database_itself_refuses_negative_amounts() {
 }
 
 #[tokio::test]
+async fn the_database_itself_refuses_amounts_above_the_bound() {
+    let f = Fixture::new().await;
+    let insert = |amount: i64| {
+        let db = f.db.db().clone();
+        let (operation, funder) = (f.operation.id, f.lens);
+        async move {
+            let mut tx = db.write().await.unwrap();
+            let now = renouveau_store::db::now();
+            let result = tx
+                .execute(
+                    "INSERT INTO financing_line (operation_id, funder_id, year, state, requested, \
+                     granted, committed, paid, created_at, updated_at) \
+                     VALUES ($1, $2, 2025, 'requested', $3, 0, 0, 0, $4, $5)",
+                    &[
+                        operation.into(),
+                        funder.into(),
+                        amount.into(),
+                        now.into(),
+                        now.into(),
+                    ],
+                )
+                .await;
+            drop(tx);
+            result
+        }
+    };
+    let above = insert(Amount::MAX_CENTS + 1).await;
+    assert!(matches!(above, Err(StoreError::Database(_))), "{above:?}");
+    assert!(insert(Amount::MAX_CENTS).await.is_ok());
+
+    let mut tx = f.db.db().write().await.unwrap();
+    let raised = tx
+        .execute(
+            "UPDATE operation SET cost_ht = $1 WHERE id = $2",
+            &[(Amount::MAX_CENTS + 1).into(), f.operation.id.into()],
+        )
+        .await;
+    assert!(matches!(raised, Err(StoreError::Database(_))), "{raised:?}");
+}
+
+#[tokio::test]
 async fn lifecycles_refuse_backward_moves() {
     let f = Fixture::new().await;
     let ops = f.db.records::<Operation>();
@@ -501,6 +542,8 @@ async fn lifecycles_refuse_backward_moves() {
     let line = lines.create(&admin(), paid).await.unwrap();
     let mut back = line.data.clone();
     back.state = FinancingState::Requested;
+    // Amounts a requested line may carry, so that only the move itself is at fault.
+    (back.granted, back.committed, back.paid) = (Amount::ZERO, Amount::ZERO, Amount::ZERO);
     assert_invalid(
         lines.update(&admin(), line.id, line.version, back).await,
         "state",

@@ -11,9 +11,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use renouveau_domain::{Actor, calendar};
+use renouveau_domain::{Actor, FieldError, FieldErrorKind, calendar};
 use renouveau_store::db::ColumnKind;
-use renouveau_store::{Entity, Page, Record};
+use renouveau_store::{Entity, Page, Record, StoreError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -211,6 +211,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_problem(rejection: &JsonRejection) -> WebError {
+    if let Some(refused) = refused_amount(rejection) {
+        return refused;
+    }
     let detail = match rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "le corps doit être du JSON (Content-Type: application/json)".to_string()
@@ -218,6 +221,26 @@ fn json_problem(rejection: &JsonRejection) -> WebError {
         other => other.body_text(),
     };
     WebError::bad_request("body", format!("Requête invalide : {detail}"))
+}
+
+/// An amount the domain refused while the body was read (above the bound, or negative): the
+/// value is at fault, not the request's shape, so it is a 422 naming the field like any other
+/// refused value.
+fn refused_amount(rejection: &JsonRejection) -> Option<WebError> {
+    let JsonRejection::JsonDataError(_) = rejection else {
+        return None;
+    };
+    let text = rejection.body_text();
+    let kind = [FieldErrorKind::TooLarge, FieldErrorKind::Negative]
+        .into_iter()
+        .find(|kind| text.contains(&format!("invalid field `montant`: {kind}")))?;
+    let field = text
+        .split_once("target type: ")
+        .and_then(|(_, rest)| rest.split_once(": invalid field"))
+        .map_or("montant", |(path, _)| path);
+    Some(WebError::Store(StoreError::Invalid(FieldError::new(
+        field, kind,
+    ))))
 }
 
 #[cfg(test)]

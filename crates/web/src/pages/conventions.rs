@@ -10,7 +10,7 @@ use renouveau_domain::{Convention, ConventionNode, ConventionSignatory, NodeLead
 use renouveau_store::{ListQuery, Record, summaries};
 
 use super::layout::{Page, PageError, render};
-use super::lookup::{all, by_ids, optional_date, whole_euros};
+use super::lookup::{all, by_ids, optional_date, partly_known_cost, whole_euros};
 use crate::auth::Viewer;
 use crate::state::AppState;
 
@@ -146,8 +146,11 @@ async fn view(
                 .map(|l| (l.data.organisation_id, name(l.data.organisation_id)))
                 .collect(),
             operations: counts.map_or(0, |c| c.operations),
-            cost_ht: whole_euros(counts.map_or(0, |c| c.cost_ht)),
-            granted: whole_euros(counts.map_or(0, |c| c.granted)),
+            cost_ht: counts.map_or_else(
+                || "non renseigné".to_string(),
+                |c| partly_known_cost(c.cost_ht, c.operations, c.cost_unknown),
+            ),
+            granted: whole_euros(counts.map_or(0, |c| c.granted.cents())),
         });
         if let Some(kids) = children.get(&Some(node.id)) {
             stack.extend(kids.iter().rev().map(|n| (depth + 1, *n)));

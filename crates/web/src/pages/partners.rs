@@ -8,12 +8,12 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
-    FundContribution, GovernanceBody, NodeLead, Operation, Organisation,
+    FundContribution, GovernanceBody, NodeLead, Operation, Organisation, Total,
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
 use super::layout::{Crumb, Page, PageError, render};
-use super::lookup::{all, by_ids, date, whole_euros};
+use super::lookup::{all, by_ids, date, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -41,11 +41,12 @@ pub async fn list(
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let organisations = all::<Organisation>(store, "name").await?;
-    let money: HashMap<i64, i64> = summaries::money_by_funder(store.db(), summaries::Figures::All)
-        .await?
-        .into_iter()
-        .map(|m| (m.funder_id, m.granted))
-        .collect();
+    let money: HashMap<i64, Total> =
+        summaries::money_by_funder(store.db(), summaries::Figures::All)
+            .await?
+            .into_iter()
+            .map(|m| (m.funder_id, m.granted))
+            .collect();
     let operations = all::<Operation>(store, "id").await?;
     let mut owned: HashMap<i64, i64> = HashMap::new();
     for o in &operations {
@@ -73,7 +74,7 @@ pub async fn list(
                 .map(|s| s.as_ref().to_string())
                 .unwrap_or_default(),
             operations: owned.get(&o.id).copied().unwrap_or(0),
-            granted: whole_euros(money.get(&o.id).copied().unwrap_or(0)),
+            granted: whole_euros(money.get(&o.id).copied().unwrap_or_default().cents()),
         })
         .collect();
     render(&PartnersPage {
@@ -158,7 +159,12 @@ pub async fn show(
 
     let lines = list_where::<FinancingLine>(store, "funder_id", id).await?;
     let operations = by_ids::<Operation>(store, lines.iter().map(|l| l.data.operation_id)).await?;
-    let funded_total = whole_euros(lines.iter().map(|l| l.data.granted.cents()).sum());
+    let funded_total = total_euros(Total::sum(
+        lines
+            .iter()
+            .filter(|l| l.data.state.is_granted())
+            .map(|l| l.data.granted),
+    ));
     let funded = lines
         .iter()
         .map(|l| Line {
@@ -169,7 +175,7 @@ pub async fn show(
                 .unwrap_or_default(),
             detail: format!(
                 "{} · accordé {}",
-                l.data.state.label_fr(),
+                l.data.state_label_fr(),
                 whole_euros(l.data.granted.cents())
             ),
         })

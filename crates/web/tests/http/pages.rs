@@ -68,14 +68,14 @@ async fn every_page_answers_on_the_bundled_programme() {
         "housing target"
     );
     assert!(home.contains("n°2025-246") && home.contains("pour 78, contre 0, abstention 0"));
-    let granted: i64 = renouveau_store::summaries::money_by_funder(
+    let granted: i128 = renouveau_store::summaries::money_by_funder(
         db.store.db(),
         renouveau_store::summaries::Figures::All,
     )
     .await
     .unwrap()
     .iter()
-    .map(|m| m.granted)
+    .map(|m| m.granted.cents())
     .sum();
     assert!(granted > 0);
     assert!(home.contains(&format!("<data id=\"total-accorde\" value=\"{granted}\">")));
