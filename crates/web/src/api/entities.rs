@@ -223,21 +223,20 @@ fn json_problem(rejection: &JsonRejection) -> WebError {
     WebError::bad_request("body", format!("Requête invalide : {detail}"))
 }
 
-/// An amount the domain refused while the body was read (above the bound, or negative): the
-/// value is at fault, not the request's shape, so it is a 422 naming the field like any other
-/// refused value.
+/// An amount above the bound, refused by the domain while the body was read: the value is at
+/// fault, not the request's shape, so it is a 422 naming the field like any refused value.
 fn refused_amount(rejection: &JsonRejection) -> Option<WebError> {
     let JsonRejection::JsonDataError(_) = rejection else {
         return None;
     };
     let text = rejection.body_text();
-    let kind = [FieldErrorKind::TooLarge, FieldErrorKind::Negative]
-        .into_iter()
-        .find(|kind| text.contains(&format!("invalid field `montant`: {kind}")))?;
-    let field = text
-        .split_once("target type: ")
-        .and_then(|(_, rest)| rest.split_once(": invalid field"))
-        .map_or("montant", |(path, _)| path);
+    let kind = FieldErrorKind::TooLarge;
+    let (before, _) = text.split_once(&format!(": invalid field `montant`: {kind}"))?;
+    let field = before
+        .rsplit(' ')
+        .next()
+        .filter(|f| !f.is_empty())
+        .unwrap_or("montant");
     Some(WebError::Store(StoreError::Invalid(FieldError::new(
         field, kind,
     ))))

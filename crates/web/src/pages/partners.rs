@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
@@ -12,6 +12,7 @@ use renouveau_domain::{
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
+use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{all, by_ids, date, total_euros, whole_euros};
 use crate::auth::Viewer;
@@ -32,21 +33,23 @@ pub struct PartnerRow {
 #[template(path = "partners.html")]
 struct PartnersPage {
     page: Page,
+    validated_only: bool,
     rows: Vec<PartnerRow>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = view.figures()?;
     let store = &state.store;
     let organisations = all::<Organisation>(store, "name").await?;
-    let money: HashMap<i64, Total> =
-        summaries::money_by_funder(store.db(), summaries::Figures::All)
-            .await?
-            .into_iter()
-            .map(|m| (m.funder_id, m.granted))
-            .collect();
+    let money: HashMap<i64, Total> = summaries::money_by_funder(store.db(), counted)
+        .await?
+        .into_iter()
+        .map(|m| (m.funder_id, m.granted))
+        .collect();
     let operations = all::<Operation>(store, "id").await?;
     let mut owned: HashMap<i64, i64> = HashMap::new();
     for o in &operations {
@@ -78,6 +81,7 @@ pub async fn list(
         })
         .collect();
     render(&PartnersPage {
+        validated_only: counted == summaries::Figures::Validated,
         page: Page::new(&viewer, "/partenaires", "Partenaires"),
         rows,
     })

@@ -146,6 +146,13 @@ async fn amounts_at_the_bound_keep_every_page_up_with_exact_totals() {
             "{over}: {}",
             refused.body
         );
+        assert_eq!(refused.json()["field"], "requested", "{}", refused.body);
+        assert!(
+            refused.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("montant trop élevé")
+        );
     }
     for _ in 0..2 {
         let requested = post(
@@ -475,4 +482,114 @@ async fn every_total_equals_its_parts_and_the_bundled_files() {
         euros_in(&funding[start..start + funding[start..].find("</td>").unwrap()]),
         expected.with_fund
     );
+}
+
+#[tokio::test]
+async fn validated_figures_only_applies_to_the_map_territories_funds_and_partners() {
+    use renouveau_domain::{Territory, TerritoryLevel};
+    let app = App::new().await;
+    let territories = app.db.records::<Territory>();
+    let system = Actor::system("test");
+    let region = territories
+        .create(
+            &system,
+            Territory::new(TerritoryLevel::Region, "32", "Hauts-de-France", None, None),
+        )
+        .await
+        .unwrap()
+        .id;
+    let departement = territories
+        .create(
+            &system,
+            Territory::new(
+                TerritoryLevel::Departement,
+                "62",
+                "Pas-de-Calais",
+                Some(region),
+                None,
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let epci = app
+        .db
+        .records::<Territory>()
+        .create(
+            &Actor::system("test"),
+            Territory::new(
+                TerritoryLevel::Epci,
+                "246200364",
+                "CA de Lens-Liévin",
+                Some(departement),
+                Some(242_591),
+            ),
+        )
+        .await
+        .unwrap()
+        .id;
+    let mut placed = app.operation.clone();
+    for key in ["id", "version", "created_at", "updated_at", "archived_at"] {
+        placed.as_object_mut().unwrap().remove(key);
+    }
+    placed["territory_id"] = json!(epci);
+    placed["title"] = json!("Opération située");
+    let operation = app
+        .send(
+            Method::POST,
+            "/api/v1/operations",
+            Some(&app.admin),
+            Some(placed),
+        )
+        .await;
+    assert_eq!(operation.status, StatusCode::CREATED, "{}", operation.body);
+    let operation = operation.json()["id"].as_i64().unwrap();
+    let fund = app
+        .send(
+            Method::POST,
+            "/api/v1/funds",
+            Some(&app.admin),
+            Some(
+                json!({"programme_id": null, "parent_id": null, "code": "fonds",
+                "name": "Fonds", "description": null, "amount": null,
+                "start_year": null, "end_year": null}),
+            ),
+        )
+        .await;
+    assert_eq!(fund.status, StatusCode::CREATED, "{}", fund.body);
+    let fund = fund.json()["id"].clone();
+    for (token, euros) in [(&app.admin, 1000), (&app.contributor_lens, 500)] {
+        let answer = app
+            .send(
+                Method::POST,
+                "/api/v1/financing-lines",
+                Some(token),
+                Some(line(
+                    operation,
+                    app.lens,
+                    fund.clone(),
+                    "granted",
+                    [0, euros * 100, 0, 0],
+                )),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    }
+    let all = "1\u{202f}500\u{a0}€";
+    let validated = "1\u{202f}000\u{a0}€";
+    for path in [
+        "/financements".to_string(),
+        format!("/territoires/{epci}"),
+        "/territoires".to_string(),
+        "/partenaires".to_string(),
+    ] {
+        let every = app.get(&path).await;
+        assert_eq!(every.status, StatusCode::OK, "{path}");
+        assert!(every.body.contains(all), "{path}: {}", every.body);
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let only = app.get(&format!("{path}{separator}chiffres=valides")).await;
+        assert_eq!(only.status, StatusCode::OK, "{path}");
+        assert!(only.body.contains(validated), "{path}: {}", only.body);
+        assert!(!only.body.contains(all), "{path}: {}", only.body);
+    }
 }
