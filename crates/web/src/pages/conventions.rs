@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
-use renouveau_domain::{Convention, ConventionNode, ConventionSignatory, NodeLead, Organisation};
+use renouveau_domain::{
+    Convention, ConventionNode, ConventionSignatory, NodeLead, Organisation, Total,
+};
 use renouveau_store::{ListQuery, Record, summaries};
 
 use super::dashboard::View;
@@ -153,7 +155,7 @@ async fn view(
                 .collect(),
             operations: counts.map_or(0, |c| c.operations),
             cost_ht: counts.map_or_else(
-                || "non renseigné".to_string(),
+                || partly_known_cost(Total::ZERO, 0, 0),
                 |c| partly_known_cost(c.cost_ht, c.operations, c.cost_unknown),
             ),
             granted: whole_euros(counts.map_or(0, |c| c.granted.cents())),

@@ -65,10 +65,14 @@ pub fn total_euros_cents(total: Option<Total>) -> String {
     total.map_or_else(|| "dépassement".to_string(), Total::to_french)
 }
 
-/// The sum of the costs of `parts` operations of which `unknown` have no cost given: « non
-/// renseigné » when none is known, else the sum and how many are missing from it.
+/// The sum of the costs of `parts` operations of which `unknown` have no cost given: « — »
+/// when there is no operation, « non renseigné » when no cost is known, else the sum and how
+/// many are missing from it.
 pub fn partly_known_cost(known_sum: Total, parts: i64, unknown: i64) -> String {
-    if parts == 0 || unknown >= parts {
+    if parts == 0 {
+        return "—".into();
+    }
+    if unknown >= parts {
         return "non renseigné".into();
     }
     let sum = known_sum.to_french_whole();
@@ -167,7 +171,7 @@ mod tests {
     fn an_unknown_cost_is_not_zero() {
         let sum = Total::sum([Amount::from_euros(1000).unwrap()]).unwrap();
         assert_eq!(partly_known_cost(Total::ZERO, 3, 3), "non renseigné");
-        assert_eq!(partly_known_cost(Total::ZERO, 0, 0), "non renseigné");
+        assert_eq!(partly_known_cost(Total::ZERO, 0, 0), "—");
         assert_eq!(partly_known_cost(sum, 1, 0), "1\u{202f}000\u{a0}€");
         assert_eq!(
             partly_known_cost(sum, 3, 2),

@@ -412,11 +412,10 @@ async fn find(store: &Store, query: &ListQuery) -> Result<Found, WebError> {
                 other => other.label_fr(),
             },
             start: lookup::optional_date(o.data.start_on),
-            cost: o
-                .data
-                .cost_ht
-                .map(|a| lookup::whole_euros(a.cents()))
-                .unwrap_or_default(),
+            cost: o.data.cost_ht.map_or_else(
+                || "non renseigné".to_string(),
+                |a| lookup::whole_euros(a.cents()),
+            ),
         })
         .collect();
     Ok(Found {

@@ -476,6 +476,31 @@ async fn every_total_equals_its_parts_and_the_bundled_files() {
     assert_eq!(placed, expected_placed);
     assert_eq!(placed.values().sum::<i128>() + without, expected.total);
 
+    // An unknown cost is not zero: action 4.1.3 of the current convention has operations with
+    // and without a cost.
+    let under: Vec<HashMap<String, String>> = rows("operations.csv")
+        .into_iter()
+        .filter(|o| o["actions"].split_whitespace().any(|a| a == "4.1.3"))
+        .collect();
+    let known: i128 = under.iter().map(|o| euros_cell(&o["cost_ht"])).sum();
+    let unknown = under.iter().filter(|o| o["cost_ht"].is_empty()).count();
+    assert!(
+        known > 0 && unknown > 1,
+        "the bundle changed: {known} {unknown}"
+    );
+    let conventions = get("/conventions").await;
+    let grouped = known
+        .to_string()
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\u{202f}");
+    let expected_cost = format!("{grouped}\u{a0}€ ({unknown} coûts non renseignés)");
+    assert!(conventions.contains(&expected_cost), "{expected_cost}");
+    assert!(conventions.contains("<td class=\"num\">non renseigné</td>"));
+
     let funding = get("/financements").await;
     let start = funding.find("id=\"fonds-total-accorde\">").unwrap();
     assert_eq!(
@@ -592,4 +617,57 @@ async fn validated_figures_only_applies_to_the_map_territories_funds_and_partner
         assert!(only.body.contains(validated), "{path}: {}", only.body);
         assert!(!only.body.contains(all), "{path}: {}", only.body);
     }
+}
+
+#[tokio::test]
+async fn a_fund_without_its_own_amount_shows_the_sum_of_its_contributions() {
+    let app = App::new().await;
+    let mut funds = Vec::new();
+    for (code, amount) in [
+        ("sans-montant", Value::Null),
+        ("avec-montant", json!(900_000)),
+    ] {
+        let fund = app
+            .send(
+                Method::POST,
+                "/api/v1/funds",
+                Some(&app.admin),
+                Some(
+                    json!({"programme_id": null, "parent_id": null, "code": code,
+                    "name": format!("Fonds {code}"), "description": null, "amount": amount,
+                    "start_year": null, "end_year": null}),
+                ),
+            )
+            .await;
+        assert_eq!(fund.status, StatusCode::CREATED, "{}", fund.body);
+        funds.push(fund.json()["id"].as_i64().unwrap());
+    }
+    for fund in &funds {
+        for (funder, cents) in [(app.lens, 300_000), (app.douai, 400_000)] {
+            let answer = app
+                .send(
+                    Method::POST,
+                    "/api/v1/fund-contributions",
+                    Some(&app.admin),
+                    Some(json!({"fund_id": fund, "funder_id": funder, "amount": cents})),
+                )
+                .await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        }
+    }
+    let page = app.get("/financements").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = |name: &str| {
+        let start = page.body.find(name).unwrap();
+        page.body[start..start + page.body[start..].find("</tr>").unwrap()].to_string()
+    };
+    let without = row("Fonds sans-montant");
+    assert!(
+        without
+            .contains("7\u{202f}000\u{a0}€<br><span class=\"note\">somme des contributions</span>"),
+        "{without}"
+    );
+    let with = row("Fonds avec-montant");
+    assert!(with.contains("9\u{202f}000\u{a0}€"), "{with}");
+    assert!(!with.contains("somme des contributions"), "{with}");
 }
