@@ -507,6 +507,50 @@ async fn the_database_itself_refuses_amounts_above_the_bound() {
     assert!(matches!(raised, Err(StoreError::Database(_))), "{raised:?}");
 }
 
+/// Ten thousand lines at the bound sum past i64::MAX: the summaries stay exact (they once
+/// failed with `integer overflow` on SQLite and `bigint out of range` on PostgreSQL).
+#[tokio::test]
+async fn money_sums_are_exact_past_64_bits() {
+    use renouveau_store::summaries::{self, Figures};
+    let f = Fixture::new().await;
+    let lines: i64 = 10_000;
+    let mut tx = f.db.db().write().await.unwrap();
+    let now = renouveau_store::db::now();
+    tx.execute(
+        "INSERT INTO financing_line (operation_id, funder_id, year, state, requested, granted, \
+         committed, paid, decision_ref, created_at, updated_at) \
+         WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+         SELECT $2, $3, 2025, 'paid', $4, $4, $4, $4, 'CP', $5, $6 FROM n",
+        &[
+            lines.into(),
+            f.operation.id.into(),
+            f.lens.into(),
+            Amount::MAX_CENTS.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let expected = i128::from(lines) * i128::from(Amount::MAX_CENTS);
+    assert!(expected > i128::from(i64::MAX));
+    let money = summaries::money_by_funder(f.db.db(), Figures::All)
+        .await
+        .unwrap();
+    let lens = money.iter().find(|m| m.funder_id == f.lens).unwrap();
+    assert_eq!(lens.lines, lines);
+    for total in [lens.requested, lens.granted, lens.committed, lens.paid] {
+        assert_eq!(total.cents(), expected);
+    }
+    // No convention has id 0: every operation is outside it.
+    let outside = summaries::operations_outside_convention(f.db.db(), 0, Figures::All)
+        .await
+        .unwrap();
+    assert_eq!(outside.granted.cents(), expected);
+}
+
 #[tokio::test]
 async fn lifecycles_refuse_backward_moves() {
     let f = Fixture::new().await;
