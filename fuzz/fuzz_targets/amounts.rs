@@ -1,6 +1,6 @@
 //! Amounts in euros typed the French way: any amount's French display, and the plain forms an
 //! input shows ("1234,56", "1234.56"), parse back to the same cents; whatever text parses is a
-//! non-negative number of cents that displays back to itself.
+//! non-negative number of cents, at most `Amount::MAX`, that displays back to itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +11,14 @@ fuzz_target!(|input: (u64, &str)| {
 
     // Every amount reads back from the ways it is written.
     let cents = i64::try_from(seed >> 1).expect("63 bits fit");
-    let amount = Amount::from_cents(cents).expect("non-negative");
+    if cents > Amount::MAX_CENTS {
+        assert_eq!(
+            Amount::from_cents(cents).map_err(|e| e.kind),
+            Err(FieldErrorKind::TooLarge)
+        );
+    }
+    let cents = cents % (Amount::MAX_CENTS + 1);
+    let amount = Amount::from_cents(cents).expect("non-negative and within the bound");
     let (euros, rest) = (cents / 100, cents % 100);
     for written in [
         amount.to_french(),
@@ -38,7 +45,10 @@ fuzz_target!(|input: (u64, &str)| {
     // Whatever text parses is a valid amount that displays back to itself.
     match text.parse::<Amount>() {
         Ok(parsed) => {
-            assert!(parsed.cents() >= 0, "{text:?}");
+            assert!(
+                (0..=Amount::MAX_CENTS).contains(&parsed.cents()),
+                "{text:?}"
+            );
             assert_eq!(parsed.to_french().parse::<Amount>(), Ok(parsed), "{text:?}");
             assert_eq!(parsed.to_string(), parsed.to_french());
             if !text.contains('€') {
@@ -52,7 +62,7 @@ fuzz_target!(|input: (u64, &str)| {
         Err(error) => {
             assert_eq!(error.field, "montant");
             match error.kind {
-                FieldErrorKind::InvalidAmount => {}
+                FieldErrorKind::InvalidAmount | FieldErrorKind::TooLarge => {}
                 FieldErrorKind::Negative => assert!(text.contains('-'), "{text:?}"),
                 other => panic!("{text:?}: unexpected error {other:?}"),
             }

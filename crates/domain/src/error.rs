@@ -29,22 +29,42 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldErrorKind {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     InvalidSiren,
     InvalidSiret,
     SiretNotInSiren,
     InvalidInsee,
-    InvalidCode { expected: &'static str },
+    InvalidCode {
+        expected: &'static str,
+    },
     InvalidAmount,
+    /// Above `Amount::MAX`.
+    TooLarge,
     Negative,
     InvalidDate,
-    EndBeforeStart { start_field: &'static str },
-    Exceeds { other_field: &'static str },
-    TransitionNotAllowed { from: String, to: String },
-    UnknownValue { allowed: Vec<&'static str> },
-    UnknownReference { table: &'static str, id: i64 },
+    EndBeforeStart {
+        start_field: &'static str,
+    },
+    Exceeds {
+        other_field: &'static str,
+    },
+    TransitionNotAllowed {
+        from: String,
+        to: String,
+    },
+    UnknownValue {
+        allowed: Vec<&'static str>,
+    },
+    UnknownReference {
+        table: &'static str,
+        id: i64,
+    },
     Duplicate,
-    Inconsistent { reason: &'static str },
+    Inconsistent {
+        reason: &'static str,
+    },
 }
 
 impl FieldErrorKind {
@@ -64,6 +84,9 @@ impl FieldErrorKind {
             }
             Self::InvalidCode { expected } => format!("code invalide (attendu : {expected})"),
             Self::InvalidAmount => "montant invalide (exemple : 1 234,56)".into(),
+            Self::TooLarge => {
+                "montant trop élevé (10\u{a0}000\u{a0}milliards d'euros au plus)".into()
+            }
             Self::Negative => "la valeur ne peut pas être négative".into(),
             Self::InvalidDate => "date invalide (format JJ/MM/AAAA, année de 1000 à 9999)".into(),
             Self::EndBeforeStart { start_field } => {
@@ -99,6 +122,7 @@ impl fmt::Display for FieldErrorKind {
             Self::InvalidInsee => write!(f, "not a valid INSEE code"),
             Self::InvalidCode { expected } => write!(f, "invalid code, expected {expected}"),
             Self::InvalidAmount => write!(f, "not a valid amount"),
+            Self::TooLarge => write!(f, "larger than the largest amount"),
             Self::Negative => write!(f, "negative"),
             Self::InvalidDate => write!(f, "not a valid date"),
             Self::EndBeforeStart { start_field } => write!(f, "ends before `{start_field}`"),

@@ -43,9 +43,15 @@ impl FinancingState {
             }
     }
 
-    fn is_granted(self) -> bool {
+    /// Whether a line in this state counts as aid granted (and may carry granted, committed and
+    /// paid amounts). A requested line counts only as requested; a refused or withdrawn one
+    /// counts for nothing but the history of what was asked.
+    pub fn is_granted(self) -> bool {
         matches!(self, Self::Granted | Self::Committed | Self::Paid)
     }
+
+    /// The SQL condition that a `state` column is one of the granted states.
+    pub const GRANTED_SQL: &'static str = "('granted', 'committed', 'paid')";
 }
 
 /// One funder's part in an operation's co-financing plan, for one year and one fund or scheme.
@@ -75,6 +81,59 @@ pub struct FinancingLine {
 }
 
 crate::review::reviewed!(FinancingLine, validation);
+
+impl FinancingLine {
+    /// The state as people read it: a line paid in part (0 < paid < granted) is « Versé
+    /// partiellement », not « Versé ».
+    pub fn state_label_fr(&self) -> &'static str {
+        let partly_paid = self.paid > Amount::ZERO && self.paid < self.granted;
+        if self.state.is_granted() && partly_paid {
+            "Versé partiellement"
+        } else {
+            self.state.label_fr()
+        }
+    }
+
+    /// Amounts agree with the state: only a granted line (granted, committed, paid) carries
+    /// granted, committed or paid amounts; a granted line not yet committed has nothing
+    /// committed or paid.
+    fn check_amounts_follow_state(&self) -> Checked {
+        let not_for = |field: &'static str, reason: &'static str| {
+            Err(FieldError::new(
+                field,
+                FieldErrorKind::Inconsistent { reason },
+            ))
+        };
+        use FinancingState::*;
+        let reason = match self.state {
+            Requested => "une ligne demandée n'a encore rien d'accordé, d'engagé ni de versé",
+            Refused | Withdrawn => "une ligne refusée ou retirée ne garde que son montant demandé",
+            Granted => {
+                if self.committed > Amount::ZERO {
+                    return not_for(
+                        "committed",
+                        "une ligne accordée non engagée n'a rien d'engagé",
+                    );
+                }
+                if self.paid > Amount::ZERO {
+                    return not_for("paid", "une ligne accordée non engagée n'a rien de versé");
+                }
+                return Ok(());
+            }
+            Committed | Paid => return Ok(()),
+        };
+        for (field, amount) in [
+            ("granted", self.granted),
+            ("committed", self.committed),
+            ("paid", self.paid),
+        ] {
+            if amount > Amount::ZERO {
+                return not_for(field, reason);
+            }
+        }
+        Ok(())
+    }
+}
 
 impl Invariants for FinancingLine {
     fn check(&self) -> Checked {
@@ -111,6 +170,7 @@ impl Invariants for FinancingLine {
                 },
             ));
         }
+        self.check_amounts_follow_state()?;
         if self.state.is_granted()
             && self
                 .decision_ref
@@ -178,6 +238,96 @@ impl Invariants for FundContribution {}
 #[cfg(test)]
 mod tests {
     use super::FinancingState::*;
+    use super::*;
+
+    fn line(state: FinancingState, amounts: [i64; 4]) -> FinancingLine {
+        let [requested, granted, committed, paid] =
+            amounts.map(|euros| Amount::from_euros(euros).unwrap());
+        FinancingLine {
+            operation_id: 1,
+            funder_id: 1,
+            fund_id: None,
+            scheme: None,
+            year: Some(2025),
+            state,
+            requested,
+            granted,
+            committed,
+            paid,
+            decision_ref: Some("CP 2025-1".into()),
+            decision_on: None,
+            validation: ValidationStatus::Validated,
+            validation_note: None,
+        }
+    }
+
+    fn refused_field(l: &FinancingLine) -> Option<String> {
+        l.check().err().map(|e| e.field)
+    }
+
+    #[test]
+    fn amounts_agree_with_the_state() {
+        assert_eq!(refused_field(&line(Requested, [100, 0, 0, 0])), None);
+        assert_eq!(refused_field(&line(Requested, [100, 0, 0, 0])), None);
+        assert_eq!(
+            refused_field(&line(Requested, [100, 0, 0, 0]).with_paid_only(1)),
+            Some("paid".into())
+        );
+        assert_eq!(
+            refused_field(&line(Requested, [100, 100, 0, 0])),
+            Some("granted".into())
+        );
+        assert_eq!(refused_field(&line(Refused, [123, 0, 0, 0])), None);
+        assert_eq!(
+            refused_field(&line(Refused, [123, 123, 123, 123])),
+            Some("granted".into())
+        );
+        assert_eq!(
+            refused_field(&line(Withdrawn, [0, 0, 0, 0]).with_paid_only(0)),
+            None
+        );
+        assert_eq!(
+            refused_field(&line(Withdrawn, [50, 50, 0, 0])),
+            Some("granted".into())
+        );
+        assert_eq!(refused_field(&line(Granted, [0, 100, 0, 0])), None);
+        assert_eq!(
+            refused_field(&line(Granted, [0, 100, 50, 0])),
+            Some("committed".into())
+        );
+        assert_eq!(refused_field(&line(Committed, [0, 100, 80, 20])), None);
+        assert_eq!(
+            refused_field(&line(Committed, [0, 100, 80, 90])),
+            Some("paid".into())
+        );
+        assert_eq!(refused_field(&line(Paid, [0, 100, 100, 100])), None);
+        assert_eq!(
+            refused_field(&line(Paid, [0, 100, 120, 100])),
+            Some("committed".into())
+        );
+    }
+
+    impl FinancingLine {
+        fn with_paid_only(mut self, euros: i64) -> Self {
+            self.paid = Amount::from_euros(euros).unwrap();
+            self
+        }
+    }
+
+    #[test]
+    fn a_partly_paid_line_says_so() {
+        assert_eq!(line(Paid, [0, 100, 100, 100]).state_label_fr(), "Versé");
+        assert_eq!(
+            line(Paid, [0, 100, 100, 40]).state_label_fr(),
+            "Versé partiellement"
+        );
+        assert_eq!(
+            line(Committed, [0, 100, 100, 40]).state_label_fr(),
+            "Versé partiellement"
+        );
+        assert_eq!(line(Committed, [0, 100, 100, 0]).state_label_fr(), "Engagé");
+        assert_eq!(line(Refused, [100, 0, 0, 0]).state_label_fr(), "Refusé");
+    }
 
     #[test]
     fn financing_states_move_forward() {

@@ -30,7 +30,7 @@ pub use governance::{
 };
 pub use indicator::{Aggregation, Direction, Indicator, Observation, Target};
 pub use invariants::Invariants;
-pub use money::Amount;
+pub use money::{Amount, Total};
 pub use operation::{Milestone, Operation, OperationAction, OperationKind, OperationStatus};
 pub use organisation::{Organisation, OrganisationKind, OrganisationRole, RoleSet};
 pub use programme::{

@@ -4,19 +4,23 @@
 
 use serde::Serialize;
 
+use renouveau_domain::{FinancingState, Total};
+
 use crate::db::{ColumnKind, Db, SqlValue};
 use crate::error::Result;
 
-/// The money one funder has on the programme's operations, in cents, by state of the lines.
+/// The money one funder has on the programme's operations, by state of the lines. Only lines
+/// in a granted state (granted, committed, paid) count as granted, committed or paid; every
+/// line counts for what was requested.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FunderMoney {
     pub funder_id: i64,
     pub funder: String,
     pub lines: i64,
-    pub requested: i64,
-    pub granted: i64,
-    pub committed: i64,
-    pub paid: i64,
+    pub requested: Total,
+    pub granted: Total,
+    pub committed: Total,
+    pub paid: Total,
 }
 
 /// Which figures a summary counts: all of them, partners' declarations included, or only those
@@ -38,51 +42,86 @@ impl Figures {
     }
 }
 
+/// A line's `column` (granted, committed or paid) where its state counts it, else 0.
+fn counted(column: &str) -> String {
+    format!(
+        "CASE WHEN f.state IN {} THEN f.{column} ELSE 0 END",
+        FinancingState::GRANTED_SQL
+    )
+}
+
+/// Two columns whose recombination (`Total::from_split`) is the exact sum of `expr`: summing
+/// the billions of cents and the rest apart keeps each partial sum far from 64-bit limits on
+/// both databases, however many rows (SQLite's `SUM` fails past them, PostgreSQL's cast too).
+fn split_sum(expr: &str) -> String {
+    format!(
+        "CAST(COALESCE(SUM(({expr}) / 1000000000), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(({expr}) % 1000000000), 0) AS BIGINT)"
+    )
+}
+
+/// The column kinds of `n` split sums.
+fn split_kinds(n: usize) -> impl Iterator<Item = ColumnKind> {
+    std::iter::repeat_n(ColumnKind::Int, 2 * n)
+}
+
+fn int(row: &[SqlValue], i: usize) -> i64 {
+    row.get(i).and_then(SqlValue::as_i64).unwrap_or_default()
+}
+
+/// The total read from the split sum at columns `i` and `i + 1`.
+fn total(row: &[SqlValue], i: usize) -> Total {
+    Total::from_split(int(row, i), int(row, i + 1))
+}
+
 pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMoney>> {
     let mut tx = db.read().await?;
     let (line, operation) = (figures.condition("f"), figures.condition("op"));
+    let kinds: Vec<ColumnKind> = [ColumnKind::Int, ColumnKind::Text, ColumnKind::Int]
+        .into_iter()
+        .chain(split_kinds(4))
+        .collect();
     let rows = tx
         .fetch_all(
-            &format!("SELECT f.funder_id, o.name, COUNT(*), \
-               CAST(COALESCE(SUM(f.requested), 0) AS BIGINT), CAST(COALESCE(SUM(f.granted), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(f.committed), 0) AS BIGINT), CAST(COALESCE(SUM(f.paid), 0) AS BIGINT) \
-             FROM financing_line f \
-             JOIN organisation o ON o.id = f.funder_id \
-             JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL AND {operation} \
-             WHERE f.archived_at IS NULL AND {line} \
-             GROUP BY f.funder_id, o.name \
-             ORDER BY 5 DESC, 2"),
+            &format!(
+                "SELECT f.funder_id, o.name, COUNT(*), {}, {}, {}, {} \
+                 FROM financing_line f \
+                 JOIN organisation o ON o.id = f.funder_id \
+                 JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
+                   AND {operation} \
+                 WHERE f.archived_at IS NULL AND {line} \
+                 GROUP BY f.funder_id, o.name",
+                split_sum("f.requested"),
+                split_sum(&counted("granted")),
+                split_sum(&counted("committed")),
+                split_sum(&counted("paid")),
+            ),
             &[],
-            &[
-                ColumnKind::Int,
-                ColumnKind::Text,
-                ColumnKind::Int,
-                ColumnKind::Int,
-                ColumnKind::Int,
-                ColumnKind::Int,
-                ColumnKind::Int,
-            ],
+            &kinds,
         )
         .await?;
-    Ok(rows
+    let mut money: Vec<FunderMoney> = rows
         .into_iter()
-        .map(|r| {
-            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
-            FunderMoney {
-                funder_id: int(0),
-                funder: r
-                    .get(1)
-                    .and_then(SqlValue::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                lines: int(2),
-                requested: int(3),
-                granted: int(4),
-                committed: int(5),
-                paid: int(6),
-            }
+        .map(|r| FunderMoney {
+            funder_id: int(&r, 0),
+            funder: r
+                .get(1)
+                .and_then(SqlValue::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            lines: int(&r, 2),
+            requested: total(&r, 3),
+            granted: total(&r, 5),
+            committed: total(&r, 7),
+            paid: total(&r, 9),
         })
-        .collect())
+        .collect();
+    money.sort_by(|a, b| {
+        b.granted
+            .cmp(&a.granted)
+            .then_with(|| a.funder.cmp(&b.funder))
+    });
+    Ok(money)
 }
 
 /// How many live operations have each status code.
@@ -119,10 +158,38 @@ pub async fn operations_by_status(db: &Db, figures: Figures) -> Result<Vec<(Stri
 pub struct NodeOperations {
     pub node_id: i64,
     pub operations: i64,
-    /// Sum of the operations' costs excluding VAT, where given, in cents.
-    pub cost_ht: i64,
-    /// Sum of granted amounts on the operations' financing lines, in cents.
-    pub granted: i64,
+    /// Sum of the operations' costs excluding VAT, where given.
+    pub cost_ht: Total,
+    /// How many of the operations have no cost given (not counted in `cost_ht`).
+    pub cost_unknown: i64,
+    /// Sum of granted amounts on the operations' financing lines.
+    pub granted: Total,
+}
+
+/// Operations and granted money outside every group of a breakdown (no axis of the convention,
+/// no territory of the level).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Unplaced {
+    pub operations: i64,
+    pub granted: Total,
+}
+
+/// `linked (ancestor_id, operation_id)`: each live operation once per node of convention `$1`
+/// it is linked to, directly or through a node under it.
+fn linked_to_nodes(operation: &str) -> String {
+    format!(
+        "WITH RECURSIVE under (ancestor_id, node_id) AS ( \
+           SELECT id, id FROM convention_node WHERE convention_id = $1 AND archived_at IS NULL \
+           UNION ALL \
+           SELECT under.ancestor_id, child.id FROM convention_node child \
+           JOIN under ON child.parent_id = under.node_id WHERE child.archived_at IS NULL \
+         ), linked AS ( \
+           SELECT DISTINCT under.ancestor_id, oa.operation_id FROM under \
+           JOIN operation_action oa ON oa.node_id = under.node_id AND oa.archived_at IS NULL \
+           JOIN operation op ON op.id = oa.operation_id AND op.archived_at IS NULL \
+             AND {operation} \
+         )"
+    )
 }
 
 /// For every node of `convention_id` that has operations under it.
@@ -133,45 +200,96 @@ pub async fn operations_by_node(
 ) -> Result<Vec<NodeOperations>> {
     let mut tx = db.read().await?;
     let (line, operation) = (figures.condition("f"), figures.condition("op"));
+    let linked = linked_to_nodes(&operation);
+    let kinds: Vec<ColumnKind> = [ColumnKind::Int, ColumnKind::Int, ColumnKind::Int]
+        .into_iter()
+        .chain(split_kinds(1))
+        .collect();
     let rows = tx
         .fetch_all(
-            &format!("WITH RECURSIVE under (ancestor_id, node_id) AS ( \
-               SELECT id, id FROM convention_node WHERE convention_id = $1 AND archived_at IS NULL \
-               UNION ALL \
-               SELECT under.ancestor_id, child.id FROM convention_node child \
-               JOIN under ON child.parent_id = under.node_id WHERE child.archived_at IS NULL \
-             ), linked AS ( \
-               SELECT DISTINCT under.ancestor_id, oa.operation_id FROM under \
-               JOIN operation_action oa ON oa.node_id = under.node_id AND oa.archived_at IS NULL \
-               JOIN operation op ON op.id = oa.operation_id AND op.archived_at IS NULL AND {operation} \
-             ) \
-             SELECT linked.ancestor_id, COUNT(*), \
-               CAST(COALESCE(SUM(op.cost_ht), 0) AS BIGINT), \
-               CAST(COALESCE(SUM((SELECT SUM(f.granted) FROM financing_line f \
-                   WHERE f.operation_id = op.id AND f.archived_at IS NULL AND {line})), 0) AS BIGINT) \
-             FROM linked JOIN operation op ON op.id = linked.operation_id \
-             GROUP BY linked.ancestor_id"),
+            &format!(
+                "{linked} SELECT linked.ancestor_id, COUNT(*), \
+                   CAST(SUM(CASE WHEN op.cost_ht IS NULL THEN 1 ELSE 0 END) AS BIGINT), {} \
+                 FROM linked JOIN operation op ON op.id = linked.operation_id \
+                 GROUP BY linked.ancestor_id",
+                split_sum("COALESCE(op.cost_ht, 0)")
+            ),
             &[convention_id.into()],
-            &[
-                ColumnKind::Int,
-                ColumnKind::Int,
-                ColumnKind::Int,
-                ColumnKind::Int,
-            ],
+            &kinds,
+        )
+        .await?;
+    let granted = tx
+        .fetch_all(
+            &format!(
+                "{linked} SELECT linked.ancestor_id, {} \
+                 FROM linked JOIN financing_line f ON f.operation_id = linked.operation_id \
+                   AND f.archived_at IS NULL AND {line} \
+                 GROUP BY linked.ancestor_id",
+                split_sum(&counted("granted"))
+            ),
+            &[convention_id.into()],
+            &[ColumnKind::Int; 3],
         )
         .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
+            let node_id = int(&r, 0);
             NodeOperations {
-                node_id: int(0),
-                operations: int(1),
-                cost_ht: int(2),
-                granted: int(3),
+                node_id,
+                operations: int(&r, 1),
+                cost_unknown: int(&r, 2),
+                cost_ht: total(&r, 3),
+                granted: granted
+                    .iter()
+                    .find(|g| int(g, 0) == node_id)
+                    .map_or(Total::ZERO, |g| total(g, 1)),
             }
         })
         .collect())
+}
+
+/// The live operations linked to no node of `convention_id`, and the money granted to them.
+pub async fn operations_outside_convention(
+    db: &Db,
+    convention_id: i64,
+    figures: Figures,
+) -> Result<Unplaced> {
+    let outside = format!(
+        "op.archived_at IS NULL AND {} AND NOT EXISTS (SELECT 1 FROM operation_action oa \
+           JOIN convention_node n ON n.id = oa.node_id AND n.archived_at IS NULL \
+           WHERE oa.operation_id = op.id AND oa.archived_at IS NULL AND n.convention_id = $1)",
+        figures.condition("op")
+    );
+    unplaced(db, &outside, convention_id.into(), figures).await
+}
+
+/// The live operations that satisfy `condition` (on `op`, with one parameter) and the money
+/// granted to them.
+async fn unplaced(db: &Db, condition: &str, param: SqlValue, figures: Figures) -> Result<Unplaced> {
+    let mut tx = db.read().await?;
+    let operations = tx
+        .fetch_count(
+            &format!("SELECT COUNT(*) FROM operation op WHERE {condition}"),
+            std::slice::from_ref(&param),
+        )
+        .await?;
+    let rows = tx
+        .fetch_all(
+            &format!(
+                "SELECT {} FROM financing_line f JOIN operation op ON op.id = f.operation_id \
+                 WHERE f.archived_at IS NULL AND {} AND {condition}",
+                split_sum(&counted("granted")),
+                figures.condition("f")
+            ),
+            &[param],
+            &[ColumnKind::Int; 2],
+        )
+        .await?;
+    Ok(Unplaced {
+        operations,
+        granted: rows.first().map_or(Total::ZERO, |r| total(r, 0)),
+    })
 }
 
 /// The ids of a territory and of every territory under it (an EPCI, its communes and cités).
@@ -222,87 +340,115 @@ async fn ids(db: &Db, sql: &str, param: i64) -> Result<Vec<i64>> {
         .collect())
 }
 
-/// The money of the financing lines drawn on each fund, in cents.
+/// The money of the financing lines drawn on each fund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FundMoney {
     pub fund_id: i64,
     pub lines: i64,
-    pub granted: i64,
-    pub committed: i64,
-    pub paid: i64,
+    pub granted: Total,
+    pub committed: Total,
+    pub paid: Total,
 }
 
-pub async fn money_by_fund(db: &Db) -> Result<Vec<FundMoney>> {
+pub async fn money_by_fund(db: &Db, figures: Figures) -> Result<Vec<FundMoney>> {
     let mut tx = db.read().await?;
     let rows = tx
         .fetch_all(
-            "SELECT f.fund_id, COUNT(*), CAST(COALESCE(SUM(f.granted), 0) AS BIGINT), \
-               CAST(COALESCE(SUM(f.committed), 0) AS BIGINT), CAST(COALESCE(SUM(f.paid), 0) AS BIGINT) \
-             FROM financing_line f \
-             JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
-             WHERE f.archived_at IS NULL AND f.fund_id IS NOT NULL \
-             GROUP BY f.fund_id",
+            &format!(
+                "SELECT f.fund_id, COUNT(*), {}, {}, {} \
+                 FROM financing_line f \
+                 JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL AND {} \
+                 WHERE f.archived_at IS NULL AND f.fund_id IS NOT NULL AND {} \
+                 GROUP BY f.fund_id",
+                split_sum(&counted("granted")),
+                split_sum(&counted("committed")),
+                split_sum(&counted("paid")),
+                figures.condition("op"),
+                figures.condition("f"),
+            ),
             &[],
-            &[ColumnKind::Int; 5],
+            &[ColumnKind::Int; 8],
         )
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
-            FundMoney {
-                fund_id: int(0),
-                lines: int(1),
-                granted: int(2),
-                committed: int(3),
-                paid: int(4),
-            }
+        .map(|r| FundMoney {
+            fund_id: int(&r, 0),
+            lines: int(&r, 1),
+            granted: total(&r, 2),
+            committed: total(&r, 4),
+            paid: total(&r, 6),
         })
         .collect())
 }
 
 /// The operations located in each territory of a level (in it or in any territory under it)
-/// and the money granted to them, in cents.
+/// and the money granted to them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TerritoryMoney {
     pub territory_id: i64,
     pub operations: i64,
-    pub granted: i64,
+    pub granted: Total,
 }
 
-pub async fn money_by_territory(db: &Db, level: &str) -> Result<Vec<TerritoryMoney>> {
+/// `located (area_id, operation_id)`: each live operation once per territory of level `$1` it
+/// lies in.
+fn located_in_level(operation: &str) -> String {
+    format!(
+        "WITH RECURSIVE up (territory_id, ancestor_id) AS ( \
+           SELECT id, id FROM territory WHERE archived_at IS NULL \
+           UNION ALL \
+           SELECT up.territory_id, t.parent_id FROM up \
+           JOIN territory t ON t.id = up.ancestor_id WHERE t.parent_id IS NOT NULL \
+         ), located AS ( \
+           SELECT DISTINCT a.id AS area_id, op.id AS operation_id FROM up \
+           JOIN territory a ON a.id = up.ancestor_id AND a.level = $1 \
+           JOIN operation op ON op.territory_id = up.territory_id AND op.archived_at IS NULL \
+             AND {operation} \
+         )"
+    )
+}
+
+pub async fn money_by_territory(
+    db: &Db,
+    level: &str,
+    figures: Figures,
+) -> Result<Vec<TerritoryMoney>> {
     let mut tx = db.read().await?;
     let rows = tx
         .fetch_all(
-            "WITH RECURSIVE up (territory_id, ancestor_id) AS ( \
-               SELECT id, id FROM territory WHERE archived_at IS NULL \
-               UNION ALL \
-               SELECT up.territory_id, t.parent_id FROM up \
-               JOIN territory t ON t.id = up.ancestor_id WHERE t.parent_id IS NOT NULL \
-             ), located AS ( \
-               SELECT DISTINCT a.id AS area_id, op.id AS operation_id FROM up \
-               JOIN territory a ON a.id = up.ancestor_id AND a.level = $1 \
-               JOIN operation op ON op.territory_id = up.territory_id AND op.archived_at IS NULL \
-             ) \
-             SELECT located.area_id, COUNT(*), \
-               CAST(COALESCE(SUM((SELECT SUM(f.granted) FROM financing_line f \
-                   WHERE f.operation_id = located.operation_id AND f.archived_at IS NULL)), 0) AS BIGINT) \
-             FROM located GROUP BY located.area_id",
+            &format!(
+                "{} SELECT located.area_id, COUNT(DISTINCT located.operation_id), {} \
+                 FROM located LEFT JOIN financing_line f ON f.operation_id = located.operation_id \
+                   AND f.archived_at IS NULL AND {} \
+                 GROUP BY located.area_id",
+                located_in_level(&figures.condition("op")),
+                split_sum(&format!("COALESCE({}, 0)", counted("granted"))),
+                figures.condition("f"),
+            ),
             &[level.into()],
-            &[ColumnKind::Int; 3],
+            &[ColumnKind::Int; 4],
         )
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let int = |i: usize| r.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
-            TerritoryMoney {
-                territory_id: int(0),
-                operations: int(1),
-                granted: int(2),
-            }
+        .map(|r| TerritoryMoney {
+            territory_id: int(&r, 0),
+            operations: int(&r, 1),
+            granted: total(&r, 2),
         })
         .collect())
+}
+
+/// The live operations in no territory of `level` (no territory at all, or one outside every
+/// territory of that level), and the money granted to them.
+pub async fn money_outside_level(db: &Db, level: &str, figures: Figures) -> Result<Unplaced> {
+    let outside = format!(
+        "op.archived_at IS NULL AND {} AND op.id NOT IN ({} SELECT operation_id FROM located)",
+        figures.condition("op"),
+        located_in_level("1 = 1"),
+    );
+    unplaced(db, &outside, level.into(), figures).await
 }
 
 /// A record's id and name, for the options of a filter or a form.

@@ -469,6 +469,91 @@ async fn the_database_itself_refuses_negative_amounts() {
 }
 
 #[tokio::test]
+async fn the_database_itself_refuses_amounts_above_the_bound() {
+    let f = Fixture::new().await;
+    let insert = |amount: i64| {
+        let db = f.db.db().clone();
+        let (operation, funder) = (f.operation.id, f.lens);
+        async move {
+            let mut tx = db.write().await.unwrap();
+            let now = renouveau_store::db::now();
+            let result = tx
+                .execute(
+                    "INSERT INTO financing_line (operation_id, funder_id, year, state, requested, \
+                     granted, committed, paid, created_at, updated_at) \
+                     VALUES ($1, $2, 2025, 'requested', $3, 0, 0, 0, $4, $5)",
+                    &[
+                        operation.into(),
+                        funder.into(),
+                        amount.into(),
+                        now.into(),
+                        now.into(),
+                    ],
+                )
+                .await;
+            drop(tx);
+            result
+        }
+    };
+    let above = insert(Amount::MAX_CENTS + 1).await;
+    assert!(matches!(above, Err(StoreError::Database(_))), "{above:?}");
+    assert!(insert(Amount::MAX_CENTS).await.is_ok());
+
+    let mut tx = f.db.db().write().await.unwrap();
+    let raised = tx
+        .execute(
+            "UPDATE operation SET cost_ht = $1 WHERE id = $2",
+            &[(Amount::MAX_CENTS + 1).into(), f.operation.id.into()],
+        )
+        .await;
+    assert!(matches!(raised, Err(StoreError::Database(_))), "{raised:?}");
+}
+
+/// Ten thousand lines at the bound sum past i64::MAX: the summaries stay exact (they once
+/// failed with `integer overflow` on SQLite and `bigint out of range` on PostgreSQL).
+#[tokio::test]
+async fn money_sums_are_exact_past_64_bits() {
+    use renouveau_store::summaries::{self, Figures};
+    let f = Fixture::new().await;
+    let lines: i64 = 10_000;
+    let mut tx = f.db.db().write().await.unwrap();
+    let now = renouveau_store::db::now();
+    tx.execute(
+        "INSERT INTO financing_line (operation_id, funder_id, year, state, requested, granted, \
+         committed, paid, decision_ref, created_at, updated_at) \
+         WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+         SELECT $2, $3, 2025, 'paid', $4, $4, $4, $4, 'CP', $5, $6 FROM n",
+        &[
+            lines.into(),
+            f.operation.id.into(),
+            f.lens.into(),
+            Amount::MAX_CENTS.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let expected = i128::from(lines) * i128::from(Amount::MAX_CENTS);
+    assert!(expected > i128::from(i64::MAX));
+    let money = summaries::money_by_funder(f.db.db(), Figures::All)
+        .await
+        .unwrap();
+    let lens = money.iter().find(|m| m.funder_id == f.lens).unwrap();
+    assert_eq!(lens.lines, lines);
+    for total in [lens.requested, lens.granted, lens.committed, lens.paid] {
+        assert_eq!(total.cents(), expected);
+    }
+    // No convention has id 0: every operation is outside it.
+    let outside = summaries::operations_outside_convention(f.db.db(), 0, Figures::All)
+        .await
+        .unwrap();
+    assert_eq!(outside.granted.cents(), expected);
+}
+
+#[tokio::test]
 async fn lifecycles_refuse_backward_moves() {
     let f = Fixture::new().await;
     let ops = f.db.records::<Operation>();
@@ -503,6 +588,8 @@ async fn lifecycles_refuse_backward_moves() {
     let line = lines.create(&admin(), paid).await.unwrap();
     let mut back = line.data.clone();
     back.state = FinancingState::Requested;
+    // Amounts a requested line may carry, so that only the move itself is at fault.
+    (back.granted, back.committed, back.paid) = (Amount::ZERO, Amount::ZERO, Amount::ZERO);
     assert_invalid(
         lines.update(&admin(), line.id, line.version, back).await,
         "state",

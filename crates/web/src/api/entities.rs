@@ -11,9 +11,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use renouveau_domain::{Actor, calendar};
+use renouveau_domain::{Actor, FieldError, FieldErrorKind, calendar};
 use renouveau_store::db::ColumnKind;
-use renouveau_store::{Entity, Page, Record};
+use renouveau_store::{Entity, Page, Record, StoreError};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -211,6 +211,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 }
 
 fn json_problem(rejection: &JsonRejection) -> WebError {
+    if let Some(refused) = refused_amount(rejection) {
+        return refused;
+    }
     let detail = match rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "le corps doit être du JSON (Content-Type: application/json)".to_string()
@@ -218,6 +221,25 @@ fn json_problem(rejection: &JsonRejection) -> WebError {
         other => other.body_text(),
     };
     WebError::bad_request("body", format!("Requête invalide : {detail}"))
+}
+
+/// An amount above the bound, refused by the domain while the body was read: the value is at
+/// fault, not the request's shape, so it is a 422 naming the field like any refused value.
+fn refused_amount(rejection: &JsonRejection) -> Option<WebError> {
+    let JsonRejection::JsonDataError(_) = rejection else {
+        return None;
+    };
+    let text = rejection.body_text();
+    let kind = FieldErrorKind::TooLarge;
+    let (before, _) = text.split_once(&format!(": invalid field `montant`: {kind}"))?;
+    let field = before
+        .rsplit(' ')
+        .next()
+        .filter(|f| !f.is_empty())
+        .unwrap_or("montant");
+    Some(WebError::Store(StoreError::Invalid(FieldError::new(
+        field, kind,
+    ))))
 }
 
 #[cfg(test)]

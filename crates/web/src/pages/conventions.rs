@@ -4,13 +4,16 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
-use renouveau_domain::{Convention, ConventionNode, ConventionSignatory, NodeLead, Organisation};
+use renouveau_domain::{
+    Convention, ConventionNode, ConventionSignatory, NodeLead, Organisation, Total,
+};
 use renouveau_store::{ListQuery, Record, summaries};
 
+use super::dashboard::View;
 use super::layout::{Page, PageError, render};
-use super::lookup::{all, by_ids, optional_date, whole_euros};
+use super::lookup::{all, by_ids, optional_date, partly_known_cost, whole_euros};
 use crate::auth::Viewer;
 use crate::state::AppState;
 
@@ -45,19 +48,23 @@ pub struct ConventionView {
 #[template(path = "conventions.html")]
 struct ConventionsPage {
     page: Page,
+    validated_only: bool,
     conventions: Vec<ConventionView>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(shown): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = shown.figures()?;
     let store = &state.store;
     let mut conventions = Vec::new();
     for convention in all::<Convention>(store, "start_on").await? {
-        conventions.push(view(store, convention).await?);
+        conventions.push(view(store, convention, counted).await?);
     }
     render(&ConventionsPage {
+        validated_only: counted == summaries::Figures::Validated,
         page: Page::new(&viewer, "/conventions", "Conventions"),
         conventions,
     })
@@ -66,6 +73,7 @@ pub async fn list(
 async fn view(
     store: &renouveau_store::Store,
     convention: Record<Convention>,
+    counted: summaries::Figures,
 ) -> Result<ConventionView, PageError> {
     let max = renouveau_store::query::MAX_PER_PAGE;
     let nodes = store
@@ -79,7 +87,7 @@ async fn view(
         .await?
         .items;
     let money: HashMap<i64, summaries::NodeOperations> =
-        summaries::operations_by_node(store.db(), convention.id, summaries::Figures::All)
+        summaries::operations_by_node(store.db(), convention.id, counted)
             .await?
             .into_iter()
             .map(|n| (n.node_id, n))
@@ -146,8 +154,11 @@ async fn view(
                 .map(|l| (l.data.organisation_id, name(l.data.organisation_id)))
                 .collect(),
             operations: counts.map_or(0, |c| c.operations),
-            cost_ht: whole_euros(counts.map_or(0, |c| c.cost_ht)),
-            granted: whole_euros(counts.map_or(0, |c| c.granted)),
+            cost_ht: counts.map_or_else(
+                || partly_known_cost(Total::ZERO, 0, 0),
+                |c| partly_known_cost(c.cost_ht, c.operations, c.cost_unknown),
+            ),
+            granted: whole_euros(counts.map_or(0, |c| c.granted.cents())),
         });
         if let Some(kids) = children.get(&Some(node.id)) {
             stack.extend(kids.iter().rev().map(|n| (depth + 1, *n)));

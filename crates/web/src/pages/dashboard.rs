@@ -7,7 +7,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
-    Convention, ConventionNode, Deliberation, GovernanceBody, NodeKind, OperationStatus,
+    Convention, ConventionNode, Deliberation, GovernanceBody, NodeKind, OperationStatus, Territory,
+    TerritoryLevel, Total,
 };
 use renouveau_report::{BarChart, BarRow, Unit, bar_chart};
 use renouveau_store::summaries::{self, Figures};
@@ -15,7 +16,7 @@ use renouveau_store::{ListQuery, Store};
 
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
-use super::lookup::{by_ids, date, whole_euros};
+use super::lookup::{by_ids, date, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -38,11 +39,13 @@ struct StatusRow {
     count: i64,
 }
 
-struct AxisRow {
-    id: i64,
-    code: String,
-    title: String,
+/// One row of a breakdown of the granted total (by axis, by territory); `href` is empty for
+/// the row of what no group holds.
+struct PartRow {
+    href: String,
+    label: String,
     operations: i64,
+    operations_href: String,
     granted: String,
 }
 
@@ -70,7 +73,13 @@ pub struct View {
 }
 
 impl View {
-    fn figures(&self) -> Result<Figures, WebError> {
+    pub fn of(chiffres: &str) -> Self {
+        Self {
+            chiffres: chiffres.to_string(),
+        }
+    }
+
+    pub fn figures(&self) -> Result<Figures, WebError> {
         match self.chiffres.as_str() {
             "" | "tous" => Ok(Figures::All),
             "valides" => Ok(Figures::Validated),
@@ -88,15 +97,19 @@ struct Shown {
     /// Declarations of partners not validated yet.
     awaiting_review: i64,
     indicators: Vec<IndicatorRow>,
-    total_granted_cents: i64,
+    total_granted_cents: String,
     total_granted: String,
     total_committed: String,
     total_paid: String,
+    total_lines: i64,
     money_chart: String,
     funders: Vec<FunderRow>,
     statuses: Vec<StatusRow>,
     convention: String,
-    axes: Vec<AxisRow>,
+    axes: Vec<PartRow>,
+    /// What operations linked to several axes add to the sum of the axis rows.
+    axes_overlap: String,
+    territories: Vec<PartRow>,
     deliberations: Vec<DeliberationRow>,
 }
 
@@ -128,9 +141,8 @@ async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
         .collect();
 
     let money = summaries::money_by_funder(store.db(), counted).await?;
-    let total = |f: fn(&summaries::FunderMoney) -> i64| money.iter().map(f).sum::<i64>();
-    let total_granted_cents = total(|m| m.granted);
-    #[allow(clippy::cast_precision_loss)]
+    let total = |f: fn(&summaries::FunderMoney) -> Total| Total::sum_totals(money.iter().map(f));
+    let total_granted = total(|m| m.granted);
     let money_chart = bar_chart(&BarChart {
         id: "financeurs".into(),
         title: "Aides par financeur et par état".into(),
@@ -146,9 +158,9 @@ async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
                 label: m.funder.clone(),
                 href: Some(format!("/partenaires/{}", m.funder_id)),
                 values: vec![
-                    m.paid as f64,
-                    (m.committed - m.paid).max(0) as f64,
-                    (m.granted - m.committed.max(m.paid)).max(0) as f64,
+                    m.paid.as_f64(),
+                    (m.committed.as_f64() - m.paid.as_f64()).max(0.0),
+                    (m.granted.as_f64() - m.committed.as_f64().max(m.paid.as_f64())).max(0.0),
                 ],
             })
             .collect(),
@@ -159,9 +171,9 @@ async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
             id: m.funder_id,
             name: m.funder.clone(),
             lines: m.lines,
-            granted: whole_euros(m.granted),
-            committed: whole_euros(m.committed),
-            paid: whole_euros(m.paid),
+            granted: m.granted.to_french_whole(),
+            committed: m.committed.to_french_whole(),
+            paid: m.paid.to_french_whole(),
         })
         .collect();
 
@@ -177,31 +189,46 @@ async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
         })
         .collect();
 
-    let (convention, axes) = axes(store, counted).await?;
+    let (convention, axes, axes_sum) = axes(store, counted).await?;
+    let axes_overlap = match (axes_sum, total_granted) {
+        (Some(sum), Some(total)) if sum > total => {
+            whole_euros(sum.cents().saturating_sub(total.cents()))
+        }
+        _ => String::new(),
+    };
     Ok(Shown {
         validated_only: counted == Figures::Validated,
         awaiting_review: summaries::awaiting_review(store.db()).await?,
         indicators,
-        total_granted_cents,
-        total_granted: whole_euros(total_granted_cents),
-        total_committed: whole_euros(total(|m| m.committed)),
-        total_paid: whole_euros(total(|m| m.paid)),
+        total_granted_cents: total_granted.map_or_else(String::new, |t| t.cents().to_string()),
+        total_granted: total_euros(total_granted),
+        total_committed: total_euros(total(|m| m.committed)),
+        total_paid: total_euros(total(|m| m.paid)),
+        total_lines: money.iter().map(|m| m.lines).sum(),
         money_chart,
         funders,
         statuses,
         convention,
         axes,
+        axes_overlap,
+        territories: territories(store, counted).await?,
         deliberations: latest_deliberations(store).await?,
     })
 }
 
-async fn axes(store: &Store, counted: Figures) -> Result<(String, Vec<AxisRow>), WebError> {
+/// The current convention's axes with the operations under each, then a row for operations
+/// under none; with the sum of the rows' granted money (an operation under two axes counts in
+/// both).
+async fn axes(
+    store: &Store,
+    counted: Figures,
+) -> Result<(String, Vec<PartRow>, Option<Total>), WebError> {
     let found = store
         .records::<Convention>()
         .list(&ListQuery::default().eq("code", CURRENT_CONVENTION))
         .await?;
     let Some(convention) = found.items.into_iter().next() else {
-        return Ok((String::new(), Vec::new()));
+        return Ok((String::new(), Vec::new(), Some(Total::ZERO)));
     };
     let counts = summaries::operations_by_node(store.db(), convention.id, counted).await?;
     let nodes = store
@@ -213,21 +240,73 @@ async fn axes(store: &Store, counted: Figures) -> Result<(String, Vec<AxisRow>),
                 .sort_by("position", false),
         )
         .await?;
-    let rows = nodes
+    let mut rows: Vec<(PartRow, Total)> = nodes
         .items
         .into_iter()
         .map(|node| {
             let count = counts.iter().find(|c| c.node_id == node.id);
-            AxisRow {
-                id: node.id,
-                code: node.data.code,
-                title: node.data.title,
-                operations: count.map_or(0, |c| c.operations),
-                granted: whole_euros(count.map_or(0, |c| c.granted)),
-            }
+            let granted = count.map_or(Total::ZERO, |c| c.granted);
+            (
+                PartRow {
+                    href: String::new(),
+                    label: format!("{}. {}", node.data.code, node.data.title),
+                    operations: count.map_or(0, |c| c.operations),
+                    operations_href: format!("/operations?action={}", node.id),
+                    granted: granted.to_french_whole(),
+                },
+                granted,
+            )
         })
         .collect();
-    Ok((convention.data.title, rows))
+    let outside =
+        summaries::operations_outside_convention(store.db(), convention.id, counted).await?;
+    rows.push((
+        PartRow {
+            href: String::new(),
+            label: "Non rattaché à un axe".into(),
+            operations: outside.operations,
+            operations_href: String::new(),
+            granted: outside.granted.to_french_whole(),
+        },
+        outside.granted,
+    ));
+    let sum = Total::sum_totals(rows.iter().map(|(_, granted)| *granted));
+    Ok((
+        convention.data.title,
+        rows.into_iter().map(|(row, _)| row).collect(),
+        sum,
+    ))
+}
+
+/// The programme's EPCIs with the operations located in each, then a row for operations in
+/// none.
+async fn territories(store: &Store, counted: Figures) -> Result<Vec<PartRow>, WebError> {
+    let level = TerritoryLevel::Epci.code();
+    let money = summaries::money_by_territory(store.db(), level, counted).await?;
+    let names = by_ids::<Territory>(store, money.iter().map(|m| m.territory_id)).await?;
+    let mut rows: Vec<PartRow> = money
+        .iter()
+        .map(|m| PartRow {
+            href: format!("/territoires/{}", m.territory_id),
+            label: names
+                .get(&m.territory_id)
+                .map(|t| t.data.name.clone())
+                .unwrap_or_default(),
+            operations: m.operations,
+            operations_href: format!("/operations?epci={}", m.territory_id),
+            granted: m.granted.to_french_whole(),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.label.cmp(&b.label));
+    let outside = summaries::money_outside_level(store.db(), level, counted).await?;
+    rows.push(PartRow {
+        href: String::new(),
+        label: "Sans territoire (ou hors des intercommunalités)".into(),
+        operations: outside.operations,
+        operations_href: String::new(),
+        granted: outside.granted.to_french_whole(),
+    });
+    Ok(rows)
 }
 
 async fn latest_deliberations(store: &Store) -> Result<Vec<DeliberationRow>, WebError> {

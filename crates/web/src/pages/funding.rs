@@ -1,16 +1,17 @@
 //! Funding: each fund and envelope, who contributes to it, and how far the lines drawn on it are
-//! granted, committed and paid.
+//! granted, committed and paid, with the grand total of those lines.
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::IntoResponse;
-use renouveau_domain::{Fund, FundContribution, Organisation};
-use renouveau_store::summaries;
+use renouveau_domain::{Fund, FundContribution, Organisation, Total};
+use renouveau_store::summaries::{self, Figures};
 
+use super::dashboard::View;
 use super::layout::{Page, PageError, render};
-use super::lookup::{all, by_ids, whole_euros};
+use super::lookup::{all, by_ids, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::state::AppState;
 
@@ -19,6 +20,8 @@ pub struct FundRow {
     pub depth: usize,
     pub period: String,
     pub amount: String,
+    /// The amount is not stated for the fund itself: it is the sum of its contributions.
+    pub amount_from_contributions: bool,
     pub contributions: Vec<(i64, String, String)>,
     pub lines: i64,
     pub granted: String,
@@ -31,19 +34,26 @@ pub struct FundRow {
 #[template(path = "funding.html")]
 struct FundingPage {
     page: Page,
+    validated_only: bool,
     funds: Vec<FundRow>,
+    lines: i64,
+    granted: String,
+    committed: String,
+    paid: String,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = view.figures()?;
     let store = &state.store;
     let funds = all::<Fund>(store, "code").await?;
     let contributions = all::<FundContribution>(store, "id").await?;
     let funders =
         by_ids::<Organisation>(store, contributions.iter().map(|c| c.data.funder_id)).await?;
-    let money: HashMap<i64, summaries::FundMoney> = summaries::money_by_fund(store.db())
+    let money: HashMap<i64, summaries::FundMoney> = summaries::money_by_fund(store.db(), counted)
         .await?
         .into_iter()
         .map(|m| (m.fund_id, m))
@@ -62,7 +72,17 @@ pub async fn list(
         .into_iter()
         .map(|(depth, f)| {
             let m = money.get(&f.id);
-            let granted = m.map_or(0, |m| m.granted);
+            let granted = m.map_or(Total::ZERO, |m| m.granted);
+            let given: Vec<_> = contributions
+                .iter()
+                .filter(|c| c.data.fund_id == f.id)
+                .collect();
+            let contributed = if given.is_empty() {
+                None
+            } else {
+                Total::sum(given.iter().map(|c| c.data.amount))
+            };
+            let amount = f.data.amount.map(Total::from).or(contributed);
             FundRow {
                 name: f.data.name.clone(),
                 depth,
@@ -72,13 +92,10 @@ pub async fn list(
                     (None, Some(e)) => format!("jusqu'en {e}"),
                     (None, None) => String::new(),
                 },
-                amount: f
-                    .data
-                    .amount
-                    .map_or_else(|| "non précisé".into(), |a| whole_euros(a.cents())),
-                contributions: contributions
+                amount: amount.map_or_else(|| "non précisé".into(), Total::to_french_whole),
+                amount_from_contributions: f.data.amount.is_none() && contributed.is_some(),
+                contributions: given
                     .iter()
-                    .filter(|c| c.data.fund_id == f.id)
                     .map(|c| {
                         let name = funders
                             .get(&c.data.funder_id)
@@ -93,18 +110,31 @@ pub async fn list(
                     })
                     .collect(),
                 lines: m.map_or(0, |m| m.lines),
-                granted: whole_euros(granted),
-                committed: whole_euros(m.map_or(0, |m| m.committed)),
-                paid: whole_euros(m.map_or(0, |m| m.paid)),
-                share: match f.data.amount.map(|a| a.cents()) {
-                    Some(total) if total > 0 => format!("{} %", granted * 100 / total),
+                granted: granted.to_french_whole(),
+                committed: m.map_or(Total::ZERO, |m| m.committed).to_french_whole(),
+                paid: m.map_or(Total::ZERO, |m| m.paid).to_french_whole(),
+                share: match amount {
+                    Some(total) if total > Total::ZERO => {
+                        format!(
+                            "{}\u{a0}%",
+                            granted.cents().saturating_mul(100) / total.cents()
+                        )
+                    }
                     _ => "—".into(),
                 },
             }
         })
         .collect();
+    let sum = |pick: fn(&summaries::FundMoney) -> Total| {
+        total_euros(Total::sum_totals(money.values().map(pick)))
+    };
     render(&FundingPage {
         page: Page::new(&viewer, "/financements", "Financements"),
+        validated_only: counted == Figures::Validated,
         funds: rows,
+        lines: money.values().map(|m| m.lines).sum(),
+        granted: sum(|m| m.granted),
+        committed: sum(|m| m.committed),
+        paid: sum(|m| m.paid),
     })
 }

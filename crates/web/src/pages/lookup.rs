@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use renouveau_domain::{Amount, Deliberation, Document, money::group_thousands};
+use renouveau_domain::money::{self, group_thousands};
+use renouveau_domain::{Amount, Deliberation, Document, Total};
 use renouveau_store::query::MAX_PER_PAGE;
 use renouveau_store::{Entity, FilterOp, ListQuery, Record, Store};
 
@@ -49,14 +50,37 @@ pub async fn all<E: Entity>(store: &Store, sort: &str) -> Result<Vec<Record<E>>,
     }
 }
 
-/// "1 234 567,89 €"
-pub fn euros(cents: i64) -> String {
-    Amount::from_cents(cents).map_or_else(|_| format!("-{}", euros(-cents)), |a| a.to_french())
+/// "1 234 567 €", for figures where cents do not matter (never panics).
+pub fn whole_euros(cents: impl Into<i128>) -> String {
+    money::french_whole_euros(cents)
 }
 
-/// "1 234 567 €", for figures where cents do not matter.
-pub fn whole_euros(cents: i64) -> String {
-    format!("{}\u{a0}€", group_thousands((cents + 50) / 100))
+/// A sum in whole euros, or « dépassement » if it could not be computed.
+pub fn total_euros(total: Option<Total>) -> String {
+    total.map_or_else(|| "dépassement".to_string(), Total::to_french_whole)
+}
+
+/// A sum in euros and cents, or « dépassement » if it could not be computed.
+pub fn total_euros_cents(total: Option<Total>) -> String {
+    total.map_or_else(|| "dépassement".to_string(), Total::to_french)
+}
+
+/// The sum of the costs of `parts` operations of which `unknown` have no cost given: « — »
+/// when there is no operation, « non renseigné » when no cost is known, else the sum and how
+/// many are missing from it.
+pub fn partly_known_cost(known_sum: Total, parts: i64, unknown: i64) -> String {
+    if parts == 0 {
+        return "—".into();
+    }
+    if unknown >= parts {
+        return "non renseigné".into();
+    }
+    let sum = known_sum.to_french_whole();
+    match unknown {
+        0 => sum,
+        1 => format!("{sum} (1 coût non renseigné)"),
+        n => format!("{sum} ({n} coûts non renseignés)"),
+    }
 }
 
 pub fn optional_euros(amount: Option<Amount>) -> String {
@@ -155,7 +179,10 @@ mod tests {
     fn french_formats() {
         assert_eq!(number(23000.0), "23\u{202f}000");
         assert_eq!(number(12.5), "12,5");
-        assert_eq!(euros(123_456_789), "1\u{202f}234\u{202f}567,89\u{a0}€");
+        assert_eq!(
+            money::french_cents(123_456_789),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
         assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
         assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
     }
@@ -188,6 +215,39 @@ mod tests {
         assert_eq!(
             sitting(&deliberation),
             "présidée par Jean-Claude LEROY, à Arras"
+        );
+    }
+
+    #[test]
+    fn an_unknown_cost_is_not_zero() {
+        let sum = Total::sum([Amount::from_euros(1000).unwrap()]).unwrap();
+        assert_eq!(partly_known_cost(Total::ZERO, 3, 3), "non renseigné");
+        assert_eq!(partly_known_cost(Total::ZERO, 0, 0), "—");
+        assert_eq!(partly_known_cost(sum, 1, 0), "1\u{202f}000\u{a0}€");
+        assert_eq!(
+            partly_known_cost(sum, 3, 2),
+            "1\u{202f}000\u{a0}€ (2 coûts non renseignés)"
+        );
+    }
+
+    #[test]
+    fn money_formats_never_recurse_nor_panic() {
+        // `euros` (now `money::french_cents`) called itself on `-cents`, which never ends for
+        // i64::MIN.
+        assert_eq!(
+            money::french_cents(i64::MIN),
+            "-92\u{202f}233\u{202f}720\u{202f}368\u{202f}547\u{202f}758,08\u{a0}€"
+        );
+        assert_eq!(money::french_cents(-250), "-2,50\u{a0}€");
+        assert_eq!(
+            whole_euros(i64::MAX),
+            "92\u{202f}233\u{202f}720\u{202f}368\u{202f}547\u{202f}758\u{a0}€"
+        );
+        assert_eq!(whole_euros(i64::MIN).chars().next(), Some('-'));
+        assert_eq!(total_euros(None), "dépassement");
+        assert_eq!(
+            total_euros(Total::sum([Amount::MAX, Amount::MAX])),
+            "20\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{a0}€"
         );
     }
 }

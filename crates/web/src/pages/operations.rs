@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
     Amount, Convention, ConventionNode, Document, FieldError, FinancingLine, FinancingState, Fund,
     HousingFacet, InsertionFacet, Milestone, Operation, OperationAction, OperationKind,
-    OperationStatus, Organisation, Territory, TerritoryLevel, ValidationStatus,
+    OperationStatus, Organisation, Territory, TerritoryLevel, Total, ValidationStatus,
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries};
 
@@ -424,11 +424,10 @@ async fn find(store: &Store, query: &ListQuery) -> Result<Found, WebError> {
                 other => other.label_fr(),
             },
             start: lookup::optional_date(o.data.start_on),
-            cost: o
-                .data
-                .cost_ht
-                .map(|a| lookup::whole_euros(a.cents()))
-                .unwrap_or_default(),
+            cost: o.data.cost_ht.map_or_else(
+                || "non renseigné".to_string(),
+                |a| lookup::whole_euros(a.cents()),
+            ),
         })
         .collect();
     Ok(Found {
@@ -627,19 +626,12 @@ async fn operation_page(
     for line in &lines {
         editable_lines.push(forms::may_edit::<FinancingLine>(store, viewer, line.id).await?);
     }
-    let mut totals = [0i64; 4];
+    let totals = financing_totals(lines.iter().map(|l| &l.data));
     let financing = lines
         .iter()
         .zip(editable_lines)
         .map(|(l, editable)| {
             let d = &l.data;
-            for (total, amount) in
-                totals
-                    .iter_mut()
-                    .zip([d.requested, d.granted, d.committed, d.paid])
-            {
-                *total += amount.cents();
-            }
             FinancingRow {
                 id: l.id,
                 editable,
@@ -655,7 +647,7 @@ async fn operation_page(
                     .year
                     .map(|y| y.to_string())
                     .unwrap_or_else(|| "non précisée".into()),
-                state: d.state.label_fr(),
+                state: d.state_label_fr(),
                 requested: d.requested.to_french(),
                 granted: d.granted.to_french(),
                 committed: d.committed.to_french(),
@@ -741,7 +733,7 @@ async fn operation_page(
             })
             .collect(),
         financing,
-        totals: totals.map(lookup::euros),
+        totals: totals.map(lookup::total_euros_cents),
         milestones: milestones
             .iter()
             .map(|m| {
@@ -869,4 +861,27 @@ pub async fn add_financing(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The financing table's totals: requested over every line; granted, committed and paid over
+/// the lines whose state counts them (see `FinancingState::is_granted`). `None` for a sum that
+/// overflows.
+fn financing_totals<'a>(
+    lines: impl Iterator<Item = &'a FinancingLine> + Clone,
+) -> [Option<Total>; 4] {
+    let counted = |pick: fn(&FinancingLine) -> Amount| {
+        Total::sum(lines.clone().map(move |l| {
+            if l.state.is_granted() {
+                pick(l)
+            } else {
+                Amount::ZERO
+            }
+        }))
+    };
+    [
+        Total::sum(lines.clone().map(|l| l.requested)),
+        counted(|l| l.granted),
+        counted(|l| l.committed),
+        counted(|l| l.paid),
+    ]
 }

@@ -4,16 +4,17 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
-    FundContribution, GovernanceBody, NodeLead, Operation, Organisation,
+    FundContribution, GovernanceBody, NodeLead, Operation, Organisation, Total,
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
+use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
-use super::lookup::{all, by_ids, date, whole_euros};
+use super::lookup::{all, by_ids, date, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -32,16 +33,19 @@ pub struct PartnerRow {
 #[template(path = "partners.html")]
 struct PartnersPage {
     page: Page,
+    validated_only: bool,
     rows: Vec<PartnerRow>,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = view.figures()?;
     let store = &state.store;
     let organisations = all::<Organisation>(store, "name").await?;
-    let money: HashMap<i64, i64> = summaries::money_by_funder(store.db(), summaries::Figures::All)
+    let money: HashMap<i64, Total> = summaries::money_by_funder(store.db(), counted)
         .await?
         .into_iter()
         .map(|m| (m.funder_id, m.granted))
@@ -73,10 +77,11 @@ pub async fn list(
                 .map(|s| s.as_ref().to_string())
                 .unwrap_or_default(),
             operations: owned.get(&o.id).copied().unwrap_or(0),
-            granted: whole_euros(money.get(&o.id).copied().unwrap_or(0)),
+            granted: whole_euros(money.get(&o.id).copied().unwrap_or_default().cents()),
         })
         .collect();
     render(&PartnersPage {
+        validated_only: counted == summaries::Figures::Validated,
         page: Page::new(&viewer, "/partenaires", "Partenaires"),
         rows,
     })
@@ -158,7 +163,12 @@ pub async fn show(
 
     let lines = list_where::<FinancingLine>(store, "funder_id", id).await?;
     let operations = by_ids::<Operation>(store, lines.iter().map(|l| l.data.operation_id)).await?;
-    let funded_total = whole_euros(lines.iter().map(|l| l.data.granted.cents()).sum());
+    let funded_total = total_euros(Total::sum(
+        lines
+            .iter()
+            .filter(|l| l.data.state.is_granted())
+            .map(|l| l.data.granted),
+    ));
     let funded = lines
         .iter()
         .map(|l| Line {
@@ -169,7 +179,7 @@ pub async fn show(
                 .unwrap_or_default(),
             detail: format!(
                 "{} · accordé {}",
-                l.data.state.label_fr(),
+                l.data.state_label_fr(),
                 whole_euros(l.data.granted.cents())
             ),
         })

@@ -12,6 +12,7 @@ use renouveau_store::imports::{Shape, shapes_of_level};
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 use serde::Deserialize;
 
+use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{by_ids, number, whole_euros};
 use crate::auth::Viewer;
@@ -28,7 +29,7 @@ enum Measure {
 
 impl Measure {
     const ALL: [(Self, &'static str, &'static str); 3] = [
-        (Self::Granted, "argent", "Aides accordées aux opérations"),
+        (Self::Granted, "argent", "Aides reçues par les opérations"),
         (Self::Operations, "operations", "Nombre d'opérations"),
         (Self::Population, "population", "Population municipale"),
     ];
@@ -67,6 +68,8 @@ impl Measure {
 pub struct MapQuery {
     niveau: String,
     couleur: String,
+    /// `valides`: validated figures only, as on the dashboard.
+    chiffres: String,
 }
 
 pub struct Choice {
@@ -92,6 +95,7 @@ struct MapPage {
     measures: Vec<Choice>,
     map: Option<String>,
     level_label: &'static str,
+    validated_only: bool,
     rows: Vec<AreaRow>,
     cites: Vec<AreaRow>,
 }
@@ -103,6 +107,7 @@ pub async fn map(
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let measure = Measure::parse(&query.couleur)?;
+    let counted = View::of(&query.chiffres).figures()?;
     let level = match query.niveau.as_str() {
         "" | "epci" => TerritoryLevel::Epci,
         "commune" => TerritoryLevel::Commune,
@@ -119,7 +124,7 @@ pub async fn map(
             .collect(),
     };
     let money: HashMap<i64, summaries::TerritoryMoney> =
-        summaries::money_by_territory(store.db(), level.code())
+        summaries::money_by_territory(store.db(), level.code(), counted)
             .await?
             .into_iter()
             .map(|m| (m.territory_id, m))
@@ -133,7 +138,7 @@ pub async fn map(
 
     let cites = of_level(store, TerritoryLevel::Cite).await?;
     let cite_money: HashMap<i64, summaries::TerritoryMoney> =
-        summaries::money_by_territory(store.db(), "cite")
+        summaries::money_by_territory(store.db(), "cite", counted)
             .await?
             .into_iter()
             .map(|m| (m.territory_id, m))
@@ -187,6 +192,7 @@ pub async fn map(
 
     render(&MapPage {
         page: Page::new(&viewer, "/territoires", "Territoires"),
+        validated_only: counted == summaries::Figures::Validated,
         levels: vec![
             Choice {
                 value: "epci",
@@ -228,7 +234,7 @@ fn value(
     money: Option<&summaries::TerritoryMoney>,
 ) -> Option<f64> {
     match measure {
-        Measure::Granted => Some(money.map_or(0, |m| m.granted) as f64),
+        Measure::Granted => Some(money.map_or(0.0, |m| m.granted.as_f64())),
         Measure::Operations => Some(money.map_or(0, |m| m.operations) as f64),
         Measure::Population => t.data.population.map(|p| p as f64),
     }
@@ -276,7 +282,7 @@ fn area_row(
             .map(|p| number(p as f64))
             .unwrap_or_default(),
         operations: money.map_or(0, |m| m.operations),
-        granted: whole_euros(money.map_or(0, |m| m.granted)),
+        granted: whole_euros(money.map_or(0, |m| m.granted.cents())),
     }
 }
 
@@ -327,7 +333,9 @@ pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
+    Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = view.figures()?;
     let store = &state.store;
     let territory = store.records::<Territory>().get(id).await?;
     let parent = match territory.data.parent_id {
@@ -383,7 +391,7 @@ pub async fn show(
         )
         .await?
         .items;
-    let money = summaries::money_by_territory(store.db(), territory.data.level.code())
+    let money = summaries::money_by_territory(store.db(), territory.data.level.code(), counted)
         .await?
         .into_iter()
         .find(|m| m.territory_id == id);
@@ -418,7 +426,7 @@ pub async fn show(
                 detail: o.data.status.label_fr().to_string(),
             })
             .collect(),
-        granted: whole_euros(money.map_or(0, |m| m.granted)),
+        granted: whole_euros(money.map_or(0, |m| m.granted.cents())),
         children,
     })
 }

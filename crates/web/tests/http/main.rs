@@ -6,6 +6,7 @@ mod forms;
 mod history;
 mod injection;
 mod matrix;
+mod money;
 mod page_fixes;
 mod pages;
 mod read_cache;

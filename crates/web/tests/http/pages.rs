@@ -72,14 +72,14 @@ async fn every_page_answers_on_the_bundled_programme() {
         home.contains("présidée par Jean-Claude LEROY, secrétaire Emmanuelle LEVEUGLE, à Arras"),
         "the sitting of deliberation 2025-246"
     );
-    let granted: i64 = renouveau_store::summaries::money_by_funder(
+    let granted: i128 = renouveau_store::summaries::money_by_funder(
         db.store.db(),
         renouveau_store::summaries::Figures::All,
     )
     .await
     .unwrap()
     .iter()
-    .map(|m| m.granted)
+    .map(|m| m.granted.cents())
     .sum();
     assert!(granted > 0);
     assert!(home.contains(&format!("<data id=\"total-accorde\" value=\"{granted}\">")));
