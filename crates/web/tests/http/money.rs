@@ -6,11 +6,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use axum::http::{Method, StatusCode};
 use renouveau_domain::{Actor, Amount};
-use renouveau_store::testing::TestDb;
-use renouveau_web::AppState;
 use serde_json::{Value, json};
 
-use crate::support::App;
+use crate::support::{App, Bundled};
 
 /// 10^13 € in cents.
 const MAX: i64 = Amount::MAX_CENTS;
@@ -317,7 +315,7 @@ fn euros_cell(cell: &str) -> i128 {
 }
 
 /// What the bundled files say, computed here and not by the application.
-struct Bundled {
+struct FromFiles {
     granted_by_operation: HashMap<String, i128>,
     total: i128,
     with_fund: i128,
@@ -327,7 +325,7 @@ struct Bundled {
     without_axis: i128,
 }
 
-fn bundled() -> Bundled {
+fn from_files() -> FromFiles {
     let mut granted_by_operation: HashMap<String, i128> = HashMap::new();
     let mut with_fund = 0;
     for line in rows("financing.csv") {
@@ -395,7 +393,7 @@ fn bundled() -> Bundled {
             *by_axis.get_mut(&axes[axis]).unwrap() += granted;
         }
     }
-    Bundled {
+    FromFiles {
         granted_by_operation,
         total,
         with_fund,
@@ -408,31 +406,16 @@ fn bundled() -> Bundled {
 
 #[tokio::test]
 async fn every_total_equals_its_parts_and_the_bundled_files() {
-    let db = TestDb::new().await;
-    renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
-        .await
-        .unwrap();
-    let router = renouveau_web::router(AppState::new(db.store.clone()));
+    let app = Bundled::new().await;
     let get = |path: &'static str| {
-        let router = router.clone();
+        let app = &app;
         async move {
-            use tower::ServiceExt;
-            let response = router
-                .oneshot(
-                    axum::http::Request::get(path)
-                        .body(axum::body::Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::OK, "{path}");
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            String::from_utf8(bytes.to_vec()).unwrap()
+            let answer = app.get(path).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}");
+            answer.body
         }
     };
-    let expected = bundled();
+    let expected = from_files();
     assert!(expected.total > 0 && !expected.granted_by_operation.is_empty());
 
     let home = get("/").await;

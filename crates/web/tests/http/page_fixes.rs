@@ -1,17 +1,11 @@
 //! Pages that used to be wrong: the operation's key facts, links that led nowhere, the
 //! territories' « Rattachement » and list pages past the end.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use renouveau_domain::{Actor, OperationAction};
+use axum::http::StatusCode;
+use renouveau_domain::OperationAction;
 use renouveau_store::ListQuery;
-use renouveau_store::testing::TestDb;
-use renouveau_web::AppState;
 
-use tower::ServiceExt;
-
-use crate::support::{Answer, App, location};
+use crate::support::{App, Bundled, location};
 
 /// The text between `start` (included) and the first `end` after it.
 fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
@@ -49,38 +43,6 @@ async fn operation_facts_pair_each_label_with_its_value() {
         cost.contains("<dd class=\"num\">1\u{202f}000\u{202f}000"),
         "{cost}"
     );
-}
-
-/// The bundled programme, served in process.
-struct Bundled {
-    db: TestDb,
-    router: Router,
-}
-
-impl Bundled {
-    async fn new() -> Self {
-        let db = TestDb::new().await;
-        renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
-            .await
-            .unwrap();
-        let router = renouveau_web::router(AppState::new(db.store.clone()));
-        Self { db, router }
-    }
-
-    async fn get(&self, path: &str) -> Answer {
-        let request = Request::get(path).body(Body::empty()).unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
 }
 
 #[tokio::test]

@@ -1,14 +1,11 @@
 //! The pages, on a small fixture and on the bundled programme.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use renouveau_domain::{Actor, Organisation, Role};
 use renouveau_store::accounts;
-use renouveau_store::testing::TestDb;
-use renouveau_web::{AppState, auth};
-use tower::ServiceExt;
+use renouveau_web::auth;
 
-use crate::support::App;
+use crate::support::{App, Bundled};
 
 #[tokio::test]
 async fn pages_answer_in_french_with_security_headers() {
@@ -31,23 +28,13 @@ async fn pages_answer_in_french_with_security_headers() {
 /// Every page on the bundled programme (without geometry: the map says how to import it).
 #[tokio::test]
 async fn every_page_answers_on_the_bundled_programme() {
-    let db = TestDb::new().await;
-    renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
-        .await
-        .unwrap();
-    let router = renouveau_web::router(AppState::new(db.store.clone()));
+    let app = Bundled::new().await;
+    let db = &app.db;
     let get = |path: String| {
-        let router = router.clone();
+        let app = &app;
         async move {
-            let response = router
-                .oneshot(Request::get(&path).body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let status = response.status();
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            (status, String::from_utf8(bytes.to_vec()).unwrap())
+            let answer = app.get(&path).await;
+            (answer.status, answer.body)
         }
     };
     let first_id = |body: &str, prefix: &str| -> String {
@@ -141,10 +128,8 @@ async fn form_pages_answer_on_the_bundled_programme() {
     use renouveau_domain::FinancingLine;
     use renouveau_store::ListQuery;
 
-    let db = TestDb::new().await;
-    renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
-        .await
-        .unwrap();
+    let app = Bundled::new().await;
+    let db = &app.db;
     let organisation = db
         .records::<Organisation>()
         .list(&ListQuery::default().page(1, 1))
@@ -167,21 +152,11 @@ async fn form_pages_answer_on_the_bundled_programme() {
         auth::SESSION_COOKIE,
         auth::open_session(&db.store, &user).await.unwrap()
     );
-    let router = renouveau_web::router(AppState::new(db.store.clone()));
     let get = |path: String| {
-        let router = router.clone();
-        let cookie = cookie.clone();
+        let (app, cookie) = (&app, &cookie);
         async move {
-            let request = Request::get(&path)
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap();
-            let response = router.oneshot(request).await.unwrap();
-            let status = response.status();
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            (status, String::from_utf8(bytes.to_vec()).unwrap())
+            let answer = app.get_with_cookie(&path, cookie).await;
+            (answer.status, answer.body)
         }
     };
     let (status, form) = get("/operations/nouvelle".into()).await;

@@ -1,13 +1,10 @@
 //! Search as French users type, through the API, on the bundled programme: names there carry
 //! accents (Béthune, Liévin, Hénin-Beaumont) that nobody types.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use renouveau_domain::Actor;
-use renouveau_store::testing::TestDb;
-use renouveau_web::AppState;
+use axum::http::StatusCode;
 use serde_json::Value;
-use tower::ServiceExt;
+
+use crate::support::Bundled;
 
 /// What each operation says of itself in its searchable text.
 fn text_of(operation: &Value) -> String {
@@ -29,23 +26,13 @@ fn titles(page: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn the_api_finds_what_french_users_type_on_the_bundled_programme() {
-    let db = TestDb::new().await;
-    renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
-        .await
-        .unwrap();
-    let router = renouveau_web::router(AppState::new(db.store.clone()));
+    let app = Bundled::new().await;
     let get = |path: String| {
-        let router = router.clone();
+        let app = &app;
         async move {
-            let response = router
-                .oneshot(Request::get(&path).body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::OK, "{path}");
-            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            serde_json::from_slice::<Value>(&bytes).unwrap()
+            let answer = app.get(&path).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}");
+            answer.json()
         }
     };
     let all = get("/api/v1/operations?per_page=500".into()).await;

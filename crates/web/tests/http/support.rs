@@ -28,6 +28,56 @@ impl Answer {
     }
 }
 
+/// Sends a request to `router` and reads the whole answer.
+pub async fn answer(router: &Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The bundled programme on a fresh database, served in process.
+pub struct Bundled {
+    pub db: TestDb,
+    pub router: Router,
+}
+
+impl Bundled {
+    pub async fn new() -> Self {
+        let db = TestDb::new().await;
+        renouveau_ingest::bundle::load_bundle(&db.store, &Actor::system("test"))
+            .await
+            .unwrap();
+        let router = renouveau_web::router(AppState::new(db.store.clone()));
+        Self { db, router }
+    }
+
+    /// A visitor's GET.
+    pub async fn get(&self, path: &str) -> Answer {
+        answer(
+            &self.router,
+            Request::get(path).body(Body::empty()).unwrap(),
+        )
+        .await
+    }
+
+    /// A GET with the given `Cookie` header.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Answer {
+        let request = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        answer(&self.router, request).await
+    }
+}
+
 /// The application on a fresh database with two partners, a user per role (with an API token
 /// each) and an operation owned by the first partner.
 pub struct App {
@@ -154,17 +204,7 @@ impl App {
 
     /// Sends a request to the application and reads the whole answer.
     pub async fn answer(&self, request: Request<Body>) -> Answer {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        answer(&self.router, request).await
     }
 
     pub async fn get(&self, path: &str) -> Answer {
