@@ -193,9 +193,6 @@ fn kind_schema(kind: ColumnKind) -> Value {
     }
 }
 
-/// `Amount`'s upper bound in cents: 10^13 €.
-const MAX_AMOUNT_CENTS: i64 = 1_000_000_000_000_000;
-
 /// A column's values: its kind, the codes allowed when it holds a closed vocabulary's code, and
 /// what a money column counts.
 fn column_schema<E: Entity>(column: &Column) -> Value {
@@ -208,7 +205,7 @@ fn column_schema<E: Entity>(column: &Column) -> Value {
             "type": "integer",
             "format": "int64",
             "minimum": 0,
-            "maximum": MAX_AMOUNT_CENTS,
+            "maximum": renouveau_domain::Amount::MAX_CENTS,
             "description": "Montant en centimes d'euro (entier)\u{a0}: 123456 vaut 1\u{a0}234,56\u{a0}€",
         });
     }

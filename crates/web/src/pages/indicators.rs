@@ -18,10 +18,13 @@ use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
 
-/// Where an indicator stands: its programme-wide series, its nearest target and the pace.
+/// Where an indicator stands: its series, its nearest target and the pace, over the whole
+/// programme or, for an indicator whose targets are all set for one territory, over it.
 #[derive(Debug, Clone)]
 pub struct Progress {
     pub indicator: Record<Indicator>,
+    /// The territory followed, when not the whole programme.
+    pub territory: Option<String>,
     pub points: Vec<(NaiveDate, f64)>,
     pub target: Option<(NaiveDate, f64)>,
     pub projection: Option<Projection>,
@@ -52,28 +55,39 @@ impl Progress {
     }
 }
 
-/// The progress of one indicator: programme-wide observations (one per date, the last one
-/// recorded; validated ones only when `figures` says so) and the target due first.
+/// The progress of one indicator: observations of the territory followed (the whole programme
+/// when a target is set for it, otherwise the territory of the target due first), one per
+/// date, the last one recorded, validated ones only when `figures` says so; and the target due
+/// first there.
 pub async fn progress(
     store: &Store,
     indicator: Record<Indicator>,
     figures: Figures,
 ) -> Result<Progress, WebError> {
+    let targets = targets_of(store, indicator.id).await?;
+    let scope = if targets.iter().any(|t| t.data.territory_id.is_none()) {
+        None
+    } else {
+        targets.first().and_then(|t| t.data.territory_id)
+    };
     let observations = observations_of(store, indicator.id).await?;
     let mut by_date: std::collections::BTreeMap<NaiveDate, f64> = Default::default();
     for o in observations.iter().filter(|o| {
-        o.data.territory_id.is_none()
+        o.data.territory_id == scope
             && (figures == Figures::All || o.data.status == ValidationStatus::Validated)
     }) {
         by_date.insert(o.data.observed_on, o.data.value);
     }
     let points: Vec<(NaiveDate, f64)> = by_date.into_iter().collect();
-    let targets = targets_of(store, indicator.id).await?;
     let target = targets
         .iter()
-        .filter(|t| t.data.territory_id.is_none())
+        .filter(|t| t.data.territory_id == scope)
         .map(|t| (t.data.due_on, t.data.value))
         .min_by_key(|(due, _)| *due);
+    let territory = match scope {
+        Some(id) => Some(store.records::<Territory>().get(id).await?.data.name),
+        None => None,
+    };
     let projection = if indicator.data.cumulative {
         project(&points, target)
     } else {
@@ -81,6 +95,7 @@ pub async fn progress(
     };
     Ok(Progress {
         indicator,
+        territory,
         points,
         target,
         projection,
@@ -130,6 +145,8 @@ pub struct IndicatorRow {
     pub latest: String,
     pub latest_on: String,
     pub target: String,
+    /// The territory followed, empty for the whole programme.
+    pub territory: String,
     pub percent: String,
     pub projected: String,
     pub verdict: &'static str,
@@ -148,8 +165,12 @@ impl IndicatorRow {
             latest_on: p.latest().map(|(d, _)| date(d)).unwrap_or_default(),
             target: p
                 .target
-                .map(|(d, v)| format!("{} au {}", number(v), date(d)))
+                .map(|(d, v)| match &p.territory {
+                    Some(territory) => format!("{} au {} ({territory})", number(v), date(d)),
+                    None => format!("{} au {}", number(v), date(d)),
+                })
                 .unwrap_or_else(|| "—".into()),
+            territory: p.territory.clone().unwrap_or_default(),
             percent: p
                 .percent()
                 .map(|v| format!("{v} %"))

@@ -54,6 +54,11 @@ async fn every_page_answers_on_the_bundled_programme() {
         home.contains("23\u{202f}000 au 31/12/2027"),
         "housing target"
     );
+    // An indicator whose only target is set for a département is followed there.
+    assert!(
+        home.contains("100 au 31/12/2023 (Nord)"),
+        "the Stellantis target of the Nord"
+    );
     assert!(home.contains("n°2025-246") && home.contains("pour 78, contre 0, abstention 0"));
     assert!(
         home.contains("présidée par Jean-Claude LEROY, secrétaire Emmanuelle LEVEUGLE, à Arras"),
