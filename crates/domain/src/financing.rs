@@ -52,6 +52,10 @@ impl FinancingState {
 
     /// The SQL condition that a `state` column is one of the granted states.
     pub const GRANTED_SQL: &'static str = "('granted', 'committed', 'paid')";
+
+    /// The SQL condition, on a financing line aliased `f`, of [`FinancingLine::granted_unstated`].
+    pub const GRANTED_UNSTATED_SQL: &'static str =
+        "(f.state IN ('granted', 'committed', 'paid') AND f.granted = 0)";
 }
 
 /// One funder's part in an operation's co-financing plan, for one year and one fund or scheme.
@@ -83,6 +87,13 @@ pub struct FinancingLine {
 crate::review::reviewed!(FinancingLine, validation);
 
 impl FinancingLine {
+    /// A line granted with no granted amount: nobody grants nothing, so the amount was not
+    /// stated (the programme's documents often name a funder without its share). Pages say
+    /// « non renseigné » rather than « 0 € ».
+    pub fn granted_unstated(&self) -> bool {
+        self.state.is_granted() && self.granted == Amount::ZERO
+    }
+
     /// The state as people read it: a line paid in part (0 < paid < granted) is « Versé
     /// partiellement », not « Versé ».
     pub fn state_label_fr(&self) -> &'static str {

@@ -19,6 +19,8 @@ pub struct FunderMoney {
     pub lines: i64,
     pub requested: Total,
     pub granted: Total,
+    /// Lines granted without a stated amount (see `FinancingLine::granted_unstated`).
+    pub granted_unstated: i64,
     pub committed: Total,
     pub paid: Total,
 }
@@ -65,6 +67,14 @@ fn split_kinds(n: usize) -> impl Iterator<Item = ColumnKind> {
     std::iter::repeat_n(ColumnKind::Int, 2 * n)
 }
 
+/// How many lines of the group were granted without a stated amount.
+fn count_granted_unstated() -> String {
+    format!(
+        "COUNT(CASE WHEN {} THEN 1 END)",
+        FinancingState::GRANTED_UNSTATED_SQL
+    )
+}
+
 fn int(row: &[SqlValue], i: usize) -> i64 {
     row.get(i).and_then(SqlValue::as_i64).unwrap_or_default()
 }
@@ -80,11 +90,12 @@ pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMone
     let kinds: Vec<ColumnKind> = [ColumnKind::Int, ColumnKind::Text, ColumnKind::Int]
         .into_iter()
         .chain(split_kinds(4))
+        .chain([ColumnKind::Int])
         .collect();
     let rows = tx
         .fetch_all(
             &format!(
-                "SELECT f.funder_id, o.name, COUNT(*), {}, {}, {}, {} \
+                "SELECT f.funder_id, o.name, COUNT(*), {}, {}, {}, {}, {} \
                  FROM financing_line f \
                  JOIN organisation o ON o.id = f.funder_id \
                  JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
@@ -95,6 +106,7 @@ pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMone
                 split_sum(&counted("granted")),
                 split_sum(&counted("committed")),
                 split_sum(&counted("paid")),
+                count_granted_unstated(),
             ),
             &[],
             &kinds,
@@ -112,6 +124,7 @@ pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMone
             lines: int(&r, 2),
             requested: total(&r, 3),
             granted: total(&r, 5),
+            granted_unstated: int(&r, 11),
             committed: total(&r, 7),
             paid: total(&r, 9),
         })
@@ -346,6 +359,8 @@ pub struct FundMoney {
     pub fund_id: i64,
     pub lines: i64,
     pub granted: Total,
+    /// Lines granted without a stated amount (see `FinancingLine::granted_unstated`).
+    pub granted_unstated: i64,
     pub committed: Total,
     pub paid: Total,
 }
@@ -355,7 +370,7 @@ pub async fn money_by_fund(db: &Db, figures: Figures) -> Result<Vec<FundMoney>> 
     let rows = tx
         .fetch_all(
             &format!(
-                "SELECT f.fund_id, COUNT(*), {}, {}, {} \
+                "SELECT f.fund_id, COUNT(*), {}, {}, {}, {} \
                  FROM financing_line f \
                  JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL AND {} \
                  WHERE f.archived_at IS NULL AND f.fund_id IS NOT NULL AND {} \
@@ -363,11 +378,12 @@ pub async fn money_by_fund(db: &Db, figures: Figures) -> Result<Vec<FundMoney>> 
                 split_sum(&counted("granted")),
                 split_sum(&counted("committed")),
                 split_sum(&counted("paid")),
+                count_granted_unstated(),
                 figures.condition("op"),
                 figures.condition("f"),
             ),
             &[],
-            &[ColumnKind::Int; 8],
+            &[ColumnKind::Int; 9],
         )
         .await?;
     Ok(rows
@@ -376,6 +392,7 @@ pub async fn money_by_fund(db: &Db, figures: Figures) -> Result<Vec<FundMoney>> 
             fund_id: int(&r, 0),
             lines: int(&r, 1),
             granted: total(&r, 2),
+            granted_unstated: int(&r, 8),
             committed: total(&r, 4),
             paid: total(&r, 6),
         })

@@ -16,7 +16,7 @@ use renouveau_store::{ListQuery, Store};
 
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
-use super::lookup::{by_ids, date, total_euros, whole_euros};
+use super::lookup::{by_ids, date, partly_known_granted, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -102,6 +102,8 @@ struct Shown {
     total_committed: String,
     total_paid: String,
     total_lines: i64,
+    /// Lines granted without a stated amount, not in the totals.
+    granted_unstated: i64,
     money_chart: String,
     funders: Vec<FunderRow>,
     statuses: Vec<StatusRow>,
@@ -171,7 +173,7 @@ async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
             id: m.funder_id,
             name: m.funder.clone(),
             lines: m.lines,
-            granted: m.granted.to_french_whole(),
+            granted: partly_known_granted(m.granted, m.lines, m.granted_unstated),
             committed: m.committed.to_french_whole(),
             paid: m.paid.to_french_whole(),
         })
@@ -205,6 +207,7 @@ async fn shown(store: &Store, counted: Figures) -> Result<Shown, WebError> {
         total_committed: total_euros(total(|m| m.committed)),
         total_paid: total_euros(total(|m| m.paid)),
         total_lines: money.iter().map(|m| m.lines).sum(),
+        granted_unstated: money.iter().map(|m| m.granted_unstated).sum(),
         money_chart,
         funders,
         statuses,

@@ -11,7 +11,7 @@ use renouveau_store::summaries::{self, Figures};
 
 use super::dashboard::View;
 use super::layout::{Page, PageError, render};
-use super::lookup::{all, by_ids, total_euros, whole_euros};
+use super::lookup::{all, by_ids, partly_known_granted, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::state::AppState;
 
@@ -110,7 +110,11 @@ pub async fn list(
                     })
                     .collect(),
                 lines: m.map_or(0, |m| m.lines),
-                granted: granted.to_french_whole(),
+                granted: partly_known_granted(
+                    granted,
+                    m.map_or(0, |m| m.lines),
+                    m.map_or(0, |m| m.granted_unstated),
+                ),
                 committed: m.map_or(Total::ZERO, |m| m.committed).to_french_whole(),
                 paid: m.map_or(Total::ZERO, |m| m.paid).to_french_whole(),
                 share: match amount {
@@ -133,7 +137,14 @@ pub async fn list(
         validated_only: counted == Figures::Validated,
         funds: rows,
         lines: money.values().map(|m| m.lines).sum(),
-        granted: sum(|m| m.granted),
+        granted: match Total::sum_totals(money.values().map(|m| m.granted)) {
+            Some(granted) => partly_known_granted(
+                granted,
+                money.values().map(|m| m.lines).sum(),
+                money.values().map(|m| m.granted_unstated).sum(),
+            ),
+            None => total_euros(None),
+        },
         committed: sum(|m| m.committed),
         paid: sum(|m| m.paid),
     })

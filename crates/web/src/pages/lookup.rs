@@ -69,6 +69,18 @@ pub fn total_euros_cents(total: Option<Total>) -> String {
 /// when there is no operation, « non renseigné » when no cost is known, else the sum and how
 /// many are missing from it.
 pub fn partly_known_cost(known_sum: Total, parts: i64, unknown: i64) -> String {
+    partly_known(known_sum, parts, unknown, "coût")
+}
+
+/// A sum of granted amounts over `parts` lines, `unknown` of which were granted without a
+/// stated amount.
+pub fn partly_known_granted(known_sum: Total, parts: i64, unknown: i64) -> String {
+    partly_known(known_sum, parts, unknown, "montant")
+}
+
+/// A sum of `parts` of which `unknown` are not known: « non renseigné » when none is, else the
+/// sum of the known ones saying how many `noun`s are missing; « — » for no part at all.
+fn partly_known(known_sum: Total, parts: i64, unknown: i64, noun: &str) -> String {
     if parts == 0 {
         return "—".into();
     }
@@ -78,8 +90,8 @@ pub fn partly_known_cost(known_sum: Total, parts: i64, unknown: i64) -> String {
     let sum = known_sum.to_french_whole();
     match unknown {
         0 => sum,
-        1 => format!("{sum} (1 coût non renseigné)"),
-        n => format!("{sum} ({n} coûts non renseignés)"),
+        1 => format!("{sum} (1 {noun} non renseigné)"),
+        n => format!("{sum} ({n} {noun}s non renseignés)"),
     }
 }
 
@@ -227,6 +239,11 @@ mod tests {
         assert_eq!(
             partly_known_cost(sum, 3, 2),
             "1\u{202f}000\u{a0}€ (2 coûts non renseignés)"
+        );
+        assert_eq!(partly_known_granted(Total::ZERO, 6, 6), "non renseigné");
+        assert_eq!(
+            partly_known_granted(sum, 2, 1),
+            "1\u{202f}000\u{a0}€ (1 montant non renseigné)"
         );
     }
 

@@ -649,7 +649,11 @@ async fn operation_page(
                     .unwrap_or_else(|| "non précisée".into()),
                 state: d.state_label_fr(),
                 requested: d.requested.to_french(),
-                granted: d.granted.to_french(),
+                granted: if d.granted_unstated() {
+                    "non renseigné".into()
+                } else {
+                    d.granted.to_french()
+                },
                 committed: d.committed.to_french(),
                 paid: d.paid.to_french(),
                 decision: d.decision_ref.clone().unwrap_or_default(),

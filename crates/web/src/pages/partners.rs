@@ -14,7 +14,7 @@ use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
-use super::lookup::{all, by_ids, date, total_euros, whole_euros};
+use super::lookup::{all, by_ids, date, partly_known_granted, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -45,11 +45,12 @@ pub async fn list(
     let counted = view.figures()?;
     let store = &state.store;
     let organisations = all::<Organisation>(store, "name").await?;
-    let money: HashMap<i64, Total> = summaries::money_by_funder(store.db(), counted)
-        .await?
-        .into_iter()
-        .map(|m| (m.funder_id, m.granted))
-        .collect();
+    let money: HashMap<i64, summaries::FunderMoney> =
+        summaries::money_by_funder(store.db(), counted)
+            .await?
+            .into_iter()
+            .map(|m| (m.funder_id, m))
+            .collect();
     let operations = all::<Operation>(store, "id").await?;
     let mut owned: HashMap<i64, i64> = HashMap::new();
     for o in &operations {
@@ -77,7 +78,10 @@ pub async fn list(
                 .map(|s| s.as_ref().to_string())
                 .unwrap_or_default(),
             operations: owned.get(&o.id).copied().unwrap_or(0),
-            granted: whole_euros(money.get(&o.id).copied().unwrap_or_default().cents()),
+            granted: money.get(&o.id).map_or_else(
+                || Total::ZERO.to_french_whole(),
+                |m| partly_known_granted(m.granted, m.lines, m.granted_unstated),
+            ),
         })
         .collect();
     render(&PartnersPage {
@@ -163,12 +167,16 @@ pub async fn show(
 
     let lines = list_where::<FinancingLine>(store, "funder_id", id).await?;
     let operations = by_ids::<Operation>(store, lines.iter().map(|l| l.data.operation_id)).await?;
-    let funded_total = total_euros(Total::sum(
-        lines
-            .iter()
-            .filter(|l| l.data.state.is_granted())
-            .map(|l| l.data.granted),
-    ));
+    let granted_lines = lines.iter().filter(|l| l.data.state.is_granted());
+    let funded_total = match Total::sum(granted_lines.clone().map(|l| l.data.granted)) {
+        Some(sum) => partly_known_granted(
+            sum,
+            i64::try_from(granted_lines.clone().count()).unwrap_or(i64::MAX),
+            i64::try_from(granted_lines.filter(|l| l.data.granted_unstated()).count())
+                .unwrap_or(i64::MAX),
+        ),
+        None => total_euros(None),
+    };
     let funded = lines
         .iter()
         .map(|l| Line {
@@ -180,7 +188,11 @@ pub async fn show(
             detail: format!(
                 "{} · accordé {}",
                 l.data.state_label_fr(),
-                whole_euros(l.data.granted.cents())
+                if l.data.granted_unstated() {
+                    "non renseigné".to_string()
+                } else {
+                    whole_euros(l.data.granted.cents())
+                }
             ),
         })
         .collect();

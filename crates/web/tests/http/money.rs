@@ -20,9 +20,14 @@ fn line(operation: i64, funder: i64, fund: Value, state: &str, amounts: [i64; 4]
         "committed": committed, "paid": paid, "decision_ref": "CP 2025-1", "decision_on": null})
 }
 
-/// The digits of a French amount in whole euros (`1 234 €`), as a number of euros.
+/// The digits of a French amount in whole euros (`1 234 €`), as a number of euros; an amount
+/// « non renseigné » counts for nothing, and a note in brackets after the amount is left out.
 fn euros_in(text: &str) -> i128 {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let amount = text.split(" (").next().unwrap_or_default().trim();
+    if amount == "non renseigné" {
+        return 0;
+    }
+    let digits: String = amount.chars().filter(char::is_ascii_digit).collect();
     digits
         .parse()
         .unwrap_or_else(|_| panic!("no amount in {text:?}"))
@@ -485,7 +490,8 @@ async fn every_total_equals_its_parts_and_the_bundled_files() {
     assert!(conventions.contains("<td class=\"num\">non renseigné</td>"));
 
     let funding = get("/financements").await;
-    let start = funding.find("id=\"fonds-total-accorde\">").unwrap();
+    let marker = "id=\"fonds-total-accorde\">";
+    let start = funding.find(marker).unwrap() + marker.len();
     assert_eq!(
         euros_in(&funding[start..start + funding[start..].find("</td>").unwrap()]),
         expected.with_fund
@@ -653,4 +659,64 @@ async fn a_fund_without_its_own_amount_shows_the_sum_of_its_contributions() {
     let with = row("Fonds avec-montant");
     assert!(with.contains("9\u{202f}000\u{a0}€"), "{with}");
     assert!(!with.contains("somme des contributions"), "{with}");
+}
+
+/// A line granted without a stated amount (the document names the funder, not its share) is
+/// « non renseigné », never « 0 € »: on the operation page, the fund it draws on and the
+/// dashboard, which counts such lines apart from its total.
+#[tokio::test]
+async fn a_granted_line_without_its_amount_is_not_zero() {
+    let unstated: Vec<HashMap<String, String>> = rows("financing.csv")
+        .into_iter()
+        .filter(|l| ["granted", "committed", "paid"].contains(&l["state"].as_str()))
+        .filter(|l| euros_cell(&l["granted"]) == 0)
+        .collect();
+    assert!(
+        unstated.len() > 1,
+        "the bundle names funders without amounts"
+    );
+    let app = Bundled::new().await;
+
+    let home = app.get("/").await;
+    assert!(
+        home.body.contains(&format!(
+            "S'y ajoutent {} lignes accordées dont le montant n'est pas renseigné",
+            unstated.len()
+        )),
+        "dashboard"
+    );
+
+    let fund_lines = unstated.iter().filter(|l| !l["fund"].is_empty()).count();
+    assert!(fund_lines > 0);
+    let funding = app.get("/financements").await;
+    let rows = table(&funding.body, "fonds");
+    let fund_cells: Vec<&String> = rows.iter().flatten().collect();
+    assert!(
+        fund_cells.iter().any(|c| c.contains("non renseigné")),
+        "a fund whose every line lacks its amount: {rows:?}"
+    );
+
+    let titles = app.get("/api/v1/operations?per_page=500").await.json();
+    let operation_key = &unstated[0]["operation"];
+    let operations = rows_of_operations();
+    let title = &operations[operation_key.as_str()];
+    let id = titles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["title"] == title.as_str())
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let page = app.get(&format!("/operations/{id}")).await;
+    let plan = strip_tags(&page.body);
+    assert!(plan.contains("non renseigné"), "operation {title}");
+}
+
+/// Operation keys of the bundle to their titles.
+fn rows_of_operations() -> HashMap<String, String> {
+    rows("operations.csv")
+        .into_iter()
+        .map(|o| (o["key"].clone(), o["title"].clone()))
+        .collect()
 }
