@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
-    FundContribution, GovernanceBody, NodeLead, Operation, Organisation, Total,
+    FundContribution, GovernanceBody, NodeLead, Operation, Organisation, Total, ValidationStatus,
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
@@ -107,6 +107,7 @@ struct PartnerPage {
     owned: Vec<Line>,
     funded: Vec<Line>,
     funded_total: String,
+    validated_only: bool,
     contributions: Vec<Line>,
     deliberations: Vec<Line>,
 }
@@ -126,7 +127,9 @@ pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
+    Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
+    let counted = view.figures()?;
     let store = &state.store;
     let organisation = store.records::<Organisation>().get(id).await?;
 
@@ -165,8 +168,17 @@ pub async fn show(
         })
         .collect();
 
-    let lines = list_where::<FinancingLine>(store, "funder_id", id).await?;
+    let mut lines = list_where::<FinancingLine>(store, "funder_id", id).await?;
     let operations = by_ids::<Operation>(store, lines.iter().map(|l| l.data.operation_id)).await?;
+    if counted == summaries::Figures::Validated {
+        // As the summaries count them: a validated line of a validated operation.
+        lines.retain(|l| {
+            l.data.validation == ValidationStatus::Validated
+                && operations
+                    .get(&l.data.operation_id)
+                    .is_some_and(|o| o.data.validation == ValidationStatus::Validated)
+        });
+    }
     let granted_lines = lines.iter().filter(|l| l.data.state.is_granted());
     let funded_total = match Total::sum(granted_lines.clone().map(|l| l.data.granted)) {
         Some(sum) => partly_known_granted(
@@ -283,6 +295,7 @@ pub async fn show(
         owned,
         funded,
         funded_total,
+        validated_only: counted == summaries::Figures::Validated,
         contributions,
         deliberations,
     })

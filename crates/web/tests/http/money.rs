@@ -499,7 +499,7 @@ async fn every_total_equals_its_parts_and_the_bundled_files() {
 }
 
 #[tokio::test]
-async fn validated_figures_only_applies_to_the_map_territories_funds_and_partners() {
+async fn validated_figures_only_applies_to_the_map_territories_funds_and_partners_pages() {
     use renouveau_domain::{Territory, TerritoryLevel};
     let app = App::new().await;
     let territories = app.db.records::<Territory>();
@@ -596,6 +596,7 @@ async fn validated_figures_only_applies_to_the_map_territories_funds_and_partner
         format!("/territoires/{epci}"),
         "/territoires".to_string(),
         "/partenaires".to_string(),
+        format!("/partenaires/{}", app.lens),
     ] {
         let every = app.get(&path).await;
         assert_eq!(every.status, StatusCode::OK, "{path}");
