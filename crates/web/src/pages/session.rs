@@ -154,11 +154,13 @@ pub async fn sign_out(
     Ok((jar, Redirect::to("/")).into_response())
 }
 
-/// Only paths of this site are followed after sign-in.
+/// Only paths of this site are followed after sign-in: a `/` not followed by another `/`, then
+/// visible ASCII only. Browsers drop tabs and line breaks from a URL (`/\t/evil.example` would
+/// become `//evil.example`, another site) and read `\` as `/`; control characters cannot go in
+/// a `Location` header at all.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+    let path_of_this_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if path_of_this_site { next } else { "/" }
 }

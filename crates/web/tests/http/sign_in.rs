@@ -9,7 +9,40 @@ use tower::ServiceExt;
 
 use crate::support::{
     App, Browser, PASSWORD, SIGN_IN_TOKEN, client, form_body, session_cookie, sign_in_request,
+    sign_in_request_then,
 };
+
+/// After sign-in only a path of this site is followed. Browsers drop tabs and line breaks
+/// from a URL, so `/\t/evil.example/` would lead to `//evil.example/`, another site; a line
+/// break in a header used to make the answer a 500 after the session was opened.
+#[tokio::test]
+async fn sign_in_follows_only_paths_of_this_site() {
+    let app = App::new().await;
+    for next in [
+        "/\t/evil.example/",
+        "/\n/evil.example/",
+        "/\r\nSet-Cookie: x=y",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "/ /evil.example/",
+        "/\u{0}",
+    ] {
+        let request = sign_in_request_then("editeur@lens.fr", PASSWORD, "", client(1), next);
+        let answer = app.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(answer.headers()[header::LOCATION], "/", "{next:?}");
+    }
+    let request = sign_in_request_then(
+        "editeur@lens.fr",
+        PASSWORD,
+        "",
+        client(1),
+        "/operations?q=a%20b",
+    );
+    let answer = app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(answer.headers()[header::LOCATION], "/operations?q=a%20b");
+}
 
 #[tokio::test]
 async fn signing_in_sets_a_protected_session_cookie() {

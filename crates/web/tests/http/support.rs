@@ -312,6 +312,17 @@ pub fn sign_in_request(
     cookie: &str,
     client: SocketAddr,
 ) -> Request<Body> {
+    sign_in_request_then(email, password, cookie, client, "/operations")
+}
+
+/// [`sign_in_request`] asking to go to `next` once signed in.
+pub fn sign_in_request_then(
+    email: &str,
+    password: &str,
+    cookie: &str,
+    client: SocketAddr,
+    next: &str,
+) -> Request<Body> {
     let token_cookie = format!("{}={SIGN_IN_TOKEN}", auth::SIGN_IN_COOKIE);
     let cookies = [cookie, &token_cookie]
         .into_iter()
@@ -324,7 +335,7 @@ pub fn sign_in_request(
         .body(Body::from(form_body(&[
             ("email", email),
             ("password", password),
-            ("next", "/operations"),
+            ("next", next),
             ("csrf", SIGN_IN_TOKEN),
         ])))
         .unwrap();
