@@ -65,6 +65,8 @@ pub enum FieldErrorKind {
     Inconsistent {
         reason: &'static str,
     },
+    /// Text holding the NUL character, which PostgreSQL cannot store.
+    NulCharacter,
 }
 
 impl FieldErrorKind {
@@ -107,6 +109,7 @@ impl FieldErrorKind {
             }
             Self::Duplicate => "cette valeur existe déjà".into(),
             Self::Inconsistent { reason } => format!("valeurs incohérentes : {reason}"),
+            Self::NulCharacter => "le caractère nul (U+0000) n'est pas accepté".into(),
         }
     }
 }
@@ -138,6 +141,7 @@ impl fmt::Display for FieldErrorKind {
             }
             Self::Duplicate => write!(f, "duplicate value"),
             Self::Inconsistent { reason } => write!(f, "inconsistent values: {reason}"),
+            Self::NulCharacter => write!(f, "contains a NUL character"),
         }
     }
 }

@@ -10,6 +10,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
 
+use renouveau_domain::{FieldError, FieldErrorKind};
+
 use crate::error::{Result, StoreError};
 
 /// The SQL type of a column, as the application sees it.
@@ -236,6 +238,22 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// PostgreSQL cannot store the NUL character in text, SQLite can: it is refused on both before
+/// any statement runs, so that both backends answer alike and a person gets a clear error rather
+/// than a server error.
+fn refuse_nul(params: &[SqlValue]) -> Result<()> {
+    if params
+        .iter()
+        .any(|p| matches!(p, SqlValue::Text(text) if text.contains('\0')))
+    {
+        return Err(StoreError::Invalid(FieldError::new(
+            "texte",
+            FieldErrorKind::NulCharacter,
+        )));
+    }
+    Ok(())
+}
+
 /// Rewrites `$1` placeholders as `?1`, which SQLite binds by number.
 fn sqlite_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
@@ -298,6 +316,7 @@ impl Db {
     /// Runs a query returning one integer outside any transaction: one round trip, for the
     /// cheap checks done on every request.
     pub async fn fetch_count(&self, sql: &str, params: &[SqlValue]) -> Result<i64> {
+        refuse_nul(params)?;
         let value: Option<i64> = match self {
             Self::Sqlite(pool) => {
                 bind_values!(
@@ -327,6 +346,7 @@ impl Tx {
 
     /// Runs a statement; returns the number of rows it touched.
     pub async fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64> {
+        refuse_nul(params)?;
         Ok(match self {
             Self::Sqlite(tx) => {
                 let q = bind_values!(sqlx::query(AssertSqlSafe(sqlite_placeholders(sql))), params);
@@ -346,6 +366,7 @@ impl Tx {
         params: &[SqlValue],
         kinds: &[ColumnKind],
     ) -> Result<Vec<Vec<SqlValue>>> {
+        refuse_nul(params)?;
         let mut out = Vec::new();
         match self {
             Self::Sqlite(tx) => {

@@ -1,6 +1,7 @@
 //! Conversion between a record (through its serde JSON form) and a table row.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use renouveau_domain::{FieldError, FieldErrorKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
@@ -76,7 +77,11 @@ pub fn entity_values<E: Entity>(data: &E) -> Result<Vec<SqlValue>> {
     E::COLUMNS
         .iter()
         .map(|c| {
-            json_to_sql(map.get(c.name).unwrap_or(&Value::Null), c.kind).ok_or_else(|| {
+            let value = map.get(c.name).unwrap_or(&Value::Null);
+            if value.as_str().is_some_and(|text| text.contains('\0')) {
+                return Err(FieldError::new(c.name, FieldErrorKind::NulCharacter).into());
+            }
+            json_to_sql(value, c.kind).ok_or_else(|| {
                 internal(
                     E::TABLE,
                     0,

@@ -13,6 +13,8 @@ use renouveau_store::{Entity, ListQuery, Record, StoreError};
 mod audit_chain;
 #[path = "services/french_text.rs"]
 mod french_text;
+#[path = "services/nul_text.rs"]
+mod nul_text;
 #[path = "services/review.rs"]
 mod review;
 

@@ -17,6 +17,12 @@ pub fn list_query<E: Entity>(params: &[(String, String)]) -> Result<ListQuery, W
     let mut per_page = query.per_page;
     let mut equal: Vec<(&str, Vec<String>)> = Vec::new();
     for (name, value) in params {
+        if value.contains('\0') {
+            return Err(WebError::bad_request(
+                name,
+                "Le caractère nul (U+0000) n'est pas accepté.",
+            ));
+        }
         match name.as_str() {
             "page" => query.page = number(name, value)?,
             "per_page" => per_page = number(name, value)?,

@@ -114,3 +114,38 @@ async fn hostile_text_is_stored_verbatim_and_shown_escaped() {
     let all = app.get("/api/v1/operations?per_page=100").await.json();
     assert_eq!(all["total"], created);
 }
+
+/// A NUL character (which PostgreSQL cannot store) in a query string, a JSON body or a form is
+/// a clear refusal, never a server error, on both backends.
+#[tokio::test]
+async fn a_nul_character_is_refused_on_every_input_path() {
+    let app = App::new().await;
+    let page = app.get("/operations?q=%00").await;
+    assert!(page.status.is_client_error(), "page: {}", page.status);
+    // The API documents a mistake in its parameters as a 400.
+    for path in ["/api/v1/operations?q=a%00", "/api/v1/operations?title=%00"] {
+        let answer = app.get(path).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path}");
+    }
+    let mut body = app.operation.clone();
+    body["title"] = "École\u{0}Jules".into();
+    let path = format!("/api/v1/operations/{}", app.operation_id());
+    let answer = app
+        .send(Method::PUT, &path, Some(&app.admin), Some(body))
+        .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("caractère nul"), "{}", answer.body);
+
+    let request = crate::support::sign_in_request("x\u{0}@exemple.fr", PASSWORD, "", client(9));
+    let answer = app.answer(request).await;
+    assert!(
+        answer.status.is_client_error(),
+        "sign-in: {}",
+        answer.status
+    );
+}
