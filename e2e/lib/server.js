@@ -58,7 +58,8 @@ export async function startServer() {
   // `user add` needs the organisation, which the demo programme brings: load it first.
   await cli(bin, database, ['init', '--demo']);
   await cli(bin, database, [
-    'user', 'add', '--email', ADMIN_EMAIL, '--org', 'Région', '--role', 'admin', '--password', password,
+    // `--password=…` in one word: a random password may start with `-`, which would read as a flag.
+    'user', 'add', '--email', ADMIN_EMAIL, '--org', 'Région', '--role', 'admin', `--password=${password}`,
   ]);
 
   const port = await freePort();
