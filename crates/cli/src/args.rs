@@ -105,9 +105,9 @@ pub enum UserCommand {
         /// Rôle : admin, editor, contributor ou reader
         #[arg(long)]
         role: String,
-        /// Mot de passe : 12 caractères au moins, de deux sortes au moins (minuscules, majuscules,
-        /// chiffres, autres signes), sans l'adresse électronique ; sans lui, connexion par jeton
-        /// d'API seulement
+        /// Mot de passe : 12 caractères au moins, sans l'adresse électronique, difficile à deviner
+        /// (ni mot de passe courant, ni suite de touches, ni répétition) ; sans lui, connexion
+        /// par jeton d'API seulement
         #[arg(long, env = "RENOUVEAU_PASSWORD")]
         password: Option<String>,
     },

@@ -367,15 +367,15 @@ async fn user_add_enforces_the_password_rules_and_tokens_are_listed_and_revoked(
         )
     };
     for (password, rule) in [
-        ("Court 1", "au moins 12 caractères"),
-        ("motdepassetreslong", "une seule sorte de caractères"),
+        ("Court 1", "au moins 12\u{a0}caractères"),
+        ("azertyuiop12", "trop facile à deviner"),
         ("Marie.Dupont 2025", "adresse électronique"),
     ] {
         let refused = add(password);
         assert!(!refused.status.success(), "{password}");
         assert!(stderr(&refused).contains(rule), "{}", stderr(&refused));
     }
-    let added = add("Bassin minier 2025");
+    let added = add("Lanterne, chevalement et 7 violettes");
     assert!(added.status.success(), "{}", stderr(&added));
 
     let created = renouveau(

@@ -1,6 +1,6 @@
 //! People who sign in (one organisation and one role each), their browser sessions, their API
-//! tokens (revocable, optionally expiring, acting for one organisation) and the failed sign-ins
-//! that slow password guessing down. Only hashes of secrets are stored: the caller hashes
+//! tokens (revocable, optionally expiring, acting for one organisation); failed sign-ins are in
+//! [`crate::sign_in`]. Only hashes of secrets are stored: the caller hashes
 //! passwords and tokens. Creating a user is written to the audit trail like any other change.
 
 use chrono::{DateTime, Utc};
@@ -474,74 +474,11 @@ pub async fn revoke_api_token(db: &Db, actor: &Actor, id: i64) -> Result<bool> {
     Ok(true)
 }
 
-/// Failed sign-ins counted since some time, for one account and for one client address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SignInFailures {
-    pub account: i64,
-    pub client_address: i64,
-}
-
-/// Failed sign-ins since `since`. `account` is the address typed, as [`normalise_email`] leaves
-/// it; `client_address` identifies where the attempt came from.
-pub async fn sign_in_failures_since(
-    db: &Db,
-    account: &str,
-    client_address: &str,
-    since: DateTime<Utc>,
-) -> Result<SignInFailures> {
-    let mut tx = db.read().await?;
-    let account = tx
-        .fetch_count(
-            "SELECT COUNT(*) FROM sign_in_failure WHERE account = $1 AND failed_at > $2",
-            &[account.into(), since.into()],
-        )
-        .await?;
-    let client_address = tx
-        .fetch_count(
-            "SELECT COUNT(*) FROM sign_in_failure WHERE client_address = $1 AND failed_at > $2",
-            &[client_address.into(), since.into()],
-        )
-        .await?;
-    Ok(SignInFailures {
-        account,
-        client_address,
-    })
-}
-
-/// Counts a failed sign-in, and forgets failures older than `forget_before`, which no longer
-/// count.
-pub async fn record_sign_in_failure(
-    db: &Db,
-    account: &str,
-    client_address: &str,
-    forget_before: DateTime<Utc>,
-) -> Result<()> {
-    let mut tx = db.write().await?;
-    tx.execute(
-        "DELETE FROM sign_in_failure WHERE failed_at < $1",
-        &[forget_before.into()],
-    )
-    .await?;
-    tx.execute(
-        "INSERT INTO sign_in_failure (account, client_address, failed_at) VALUES ($1, $2, $3)",
-        &[account.into(), client_address.into(), now().into()],
-    )
-    .await?;
-    tx.commit().await
-}
-
-/// Forgets an account's failed sign-ins, after it signed in.
-pub async fn clear_sign_in_failures(db: &Db, account: &str) -> Result<()> {
-    let mut tx = db.write().await?;
-    tx.execute(
-        "DELETE FROM sign_in_failure WHERE account = $1",
-        &[account.into()],
-    )
-    .await?;
-    tx.commit().await
-}
-
-async fn insert_returning_id(tx: &mut Tx, sql: &str, params: &[SqlValue]) -> Result<i64> {
+pub(crate) async fn insert_returning_id(
+    tx: &mut Tx,
+    sql: &str,
+    params: &[SqlValue],
+) -> Result<i64> {
     tx.fetch_optional(sql, params, &[ColumnKind::Int])
         .await?
         .and_then(|row| row.first().and_then(SqlValue::as_i64))

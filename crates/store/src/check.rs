@@ -9,7 +9,7 @@ use crate::db::{Backend, ColumnKind, Db, SqlValue, Tx};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::refold;
-use crate::row::{decode_record, select_kinds, select_list};
+use crate::row::{Record, decode_record, select_kinds, select_list};
 
 /// One thing found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,16 +174,32 @@ async fn check_table<E: Entity>(tx: &mut Tx, report: &mut Report, folded_now: bo
                 "no audit row".into(),
                 "aucune trace dans le journal d'audit".into(),
             ),
-            Some(&v) if v != record.version => report.add(
+            Some(last) if last.version != record.version => report.add(
                 E::TABLE,
                 Some(id),
-                format!("version {} but last audited version {v}", record.version),
                 format!(
-                    "version {} mais dernière version journalisée {v}",
-                    record.version
+                    "version {} but last audited version {}",
+                    record.version, last.version
+                ),
+                format!(
+                    "version {} mais dernière version journalisée {}",
+                    record.version, last.version
                 ),
             ),
-            Some(_) => {}
+            Some(last) => {
+                let differing = fields_differing_from_audit(&record, &last.after);
+                if !differing.is_empty() {
+                    let fields = differing.join(", ");
+                    report.add(
+                        E::TABLE,
+                        Some(id),
+                        format!("{fields} changed since the last audited version"),
+                        format!(
+                            "«\u{a0}{fields}\u{a0}» modifié sans trace dans le journal d'audit"
+                        ),
+                    );
+                }
+            }
         }
     }
     let stale_rows = if folded_now {
@@ -218,16 +234,47 @@ async fn check_table<E: Entity>(tx: &mut Tx, report: &mut Report, folded_now: bo
     Ok(())
 }
 
-async fn last_audited_versions(tx: &mut Tx, table: &str) -> Result<HashMap<i64, i64>> {
+/// A record's last audit row: the version it wrote and the record as it wrote it (JSON).
+struct LastAudited {
+    version: i64,
+    after: String,
+}
+
+async fn last_audited_versions(tx: &mut Tx, table: &str) -> Result<HashMap<i64, LastAudited>> {
     let rows = tx
         .fetch_all(
-            "SELECT record_id, MAX(record_version) FROM audit_log WHERE entity = $1 GROUP BY record_id",
+            "SELECT a.record_id, a.record_version, a.after_state FROM audit_log a \
+             JOIN (SELECT MAX(id) AS last_id FROM audit_log WHERE entity = $1 \
+                   GROUP BY record_id) l ON a.id = l.last_id",
             &[table.into()],
-            &[ColumnKind::Int, ColumnKind::Int],
+            &[ColumnKind::Int, ColumnKind::Int, ColumnKind::Text],
         )
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| Some((r.first()?.as_i64()?, r.get(1)?.as_i64()?)))
+        .filter_map(|r| {
+            let last = LastAudited {
+                version: r.get(1)?.as_i64()?,
+                after: r.get(2)?.as_str()?.to_string(),
+            };
+            Some((r.first()?.as_i64()?, last))
+        })
         .collect())
+}
+
+/// The fields whose stored value differs from the record's last audited state: a change made
+/// behind the services' back that kept the version. Fields the audited state does not name
+/// (columns added by a later migration) are not compared.
+fn fields_differing_from_audit<E: Entity>(record: &Record<E>, audited: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Object(audited)) = serde_json::from_str(audited) else {
+        return vec!["(état journalisé illisible)".into()];
+    };
+    let Ok(serde_json::Value::Object(live)) = serde_json::to_value(record) else {
+        return vec!["(enregistrement illisible)".into()];
+    };
+    audited
+        .iter()
+        .filter(|(field, value)| live.get(*field).unwrap_or(&serde_json::Value::Null) != *value)
+        .map(|(field, _)| field.clone())
+        .collect()
 }

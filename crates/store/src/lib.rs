@@ -17,6 +17,7 @@ pub mod records;
 pub mod refold;
 pub mod row;
 pub mod schema;
+pub mod sign_in;
 pub mod summaries;
 mod tables;
 #[cfg(feature = "testing")]

@@ -866,6 +866,7 @@ async fn every_entity_matches_its_table() {
         "user_session",
         "api_token",
         "sign_in_failure",
+        "known_device",
         "import_key",
         "figure_source",
         "territory_shape",
@@ -911,6 +912,33 @@ async fn check_finds_a_sound_database_sound_and_tampering_out() {
         assert_eq!(problem.table, "operation");
         assert_eq!(problem.record_id, Some(f.operation.id));
     }
+}
+
+/// A direct `UPDATE` that keeps the version (finding 13 of the hostile review) was invisible to
+/// `check`: each live row is now compared with the state its last audit row wrote.
+#[tokio::test]
+async fn check_sees_a_direct_update_that_kept_the_version() {
+    let f = Fixture::new().await;
+    let mut tx = f.db.db().write().await.unwrap();
+    tx.execute(
+        "UPDATE operation SET cost_ht = 1, status = 'abandoned' WHERE id = $1",
+        &[f.operation.id.into()],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let report = renouveau_store::check::run(f.db.db()).await.unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    let problem = &report.problems[0];
+    assert_eq!(problem.table, "operation");
+    assert_eq!(problem.record_id, Some(f.operation.id));
+    assert!(problem.message.contains("cost_ht"), "{}", problem.message);
+    assert!(problem.message.contains("status"), "{}", problem.message);
+    assert!(
+        problem.message_fr.contains("sans trace"),
+        "{}",
+        problem.message_fr
+    );
 }
 
 #[tokio::test]

@@ -53,7 +53,7 @@ pub fn demo_with_admin_token(database: &str) -> String {
             "--role",
             "admin",
             "--password",
-            "Bassin minier 2025",
+            "Lanterne, chevalement et 7 violettes",
         ],
     );
     let created = cli(database, &["token", "create", "--email", email]);

@@ -17,6 +17,9 @@ use renouveau_domain::Actor;
 use renouveau_store::accounts::{self, NewApiToken, User};
 use renouveau_store::{Result, Store};
 
+/// The cookie that marks a browser where accounts signed in before (see [`throttle`]).
+pub const DEVICE_COOKIE: &str = "renouveau_appareil";
+
 /// How long a browser session lasts without signing in again.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
 

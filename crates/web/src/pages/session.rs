@@ -1,6 +1,7 @@
 //! Signing in and out. A new session is opened at each sign-in (the old one, if any, is closed),
 //! so that a session identifier planted before sign-in is worthless after it; signing out closes
-//! the session. Repeated failures are throttled (see `auth::throttle`), and the form carries its
+//! the session. Repeated failures are throttled (see `auth::throttle`; a successful sign-in
+//! marks the browser as a known device of the account), and the form carries its
 //! own CSRF token (see `auth::sign_in_token`).
 
 use askama::Template;
@@ -10,14 +11,20 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use renouveau_store::accounts;
+use chrono::{Duration, Utc};
+use renouveau_store::{accounts, sign_in};
 use serde::Deserialize;
 
 use super::layout::{Page, PageError, render};
-use crate::auth::secret::{hash_token, same_secret};
-use crate::auth::{self, ClientAddress, SESSION_COOKIE, Viewer, password, sign_in_token, throttle};
+use crate::auth::secret::{hash_token, new_token, same_secret};
+use crate::auth::{
+    self, ClientAddress, DEVICE_COOKIE, SESSION_COOKIE, Viewer, password, sign_in_token, throttle,
+};
 use crate::error::WebError;
 use crate::state::AppState;
+
+/// How long a browser stays known after its last sign-in.
+const DEVICE_LIFETIME: Duration = Duration::days(365);
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -77,32 +84,54 @@ pub async fn sign_in(
         return Ok((StatusCode::FORBIDDEN, jar, page).into_response());
     }
     let account = throttle::account_key(&form.email);
-    if let Some(refusal) = throttle::refusal(&state.store, &account, &client).await? {
-        tracing::warn!(?refusal, "sign-in refused: too many failures");
-        let retry_after = refusal.retry_after_seconds().to_string();
-        let page = login_again(&viewer, form, refusal.message_fr())?;
-        return Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, retry_after)],
-            page,
-        )
-            .into_response());
-    }
     let user = accounts::user_by_email(state.store.db(), &form.email).await?;
-    let verified = user.filter(|u| {
-        !u.disabled
-            && u.password_hash
-                .as_deref()
-                .is_some_and(|stored| password::verify(&form.password, stored))
-    });
-    let Some(user) = verified else {
+    let device_token = jar.get(DEVICE_COOKIE).map(|c| c.value().to_string());
+    let device = match (&user, &device_token) {
+        (Some(user), Some(token)) => {
+            let used_since = Utc::now() - DEVICE_LIFETIME;
+            sign_in::known_device(state.store.db(), user.id, &hash_token(token), used_since).await?
+        }
+        _ => None,
+    };
+    let attempt = sign_in::Attempt {
+        account: &account,
+        client_address: &client.0,
+        device,
+    };
+    let reserved = sign_in::reserve_attempt(
+        state.store.db(),
+        attempt,
+        Utc::now() - throttle::WINDOW,
+        |f| throttle::refusal(f, device.is_some(), Utc::now()),
+    )
+    .await?;
+    let reserved = match reserved {
+        Ok(reserved) => reserved,
+        Err(refusal) => {
+            tracing::warn!(?refusal, "sign-in refused: too many failures");
+            let retry_after = refusal.retry_after_seconds().to_string();
+            let page = login_again(&viewer, form, &refusal.message_fr())?;
+            return Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, retry_after)],
+                page,
+            )
+                .into_response());
+        }
+    };
+    // Verified even when there is no such account (against a stand-in hash), so that the time
+    // taken does not tell which accounts exist.
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password_right = password::verify_off_executor(form.password.clone(), stored).await;
+    let Some(user) = user.filter(|u| password_right && !u.disabled) else {
         tracing::info!("failed sign-in");
-        throttle::record_failure(&state.store, &account, &client).await?;
         let message = "Adresse électronique ou mot de passe incorrect.";
         let page = login_again(&viewer, form, message)?;
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
-    throttle::forget_failures(&state.store, &account).await?;
+    sign_in::attempt_succeeded(state.store.db(), reserved, &account).await?;
+    let device_token = device_token.unwrap_or_else(new_token);
+    sign_in::remember_device(state.store.db(), user.id, &hash_token(&device_token)).await?;
     // Rotation: the session the browser had before, if any, ends here.
     if let Some(old) = jar.get(SESSION_COOKIE) {
         accounts::close_session(state.store.db(), &hash_token(old.value())).await?;
@@ -115,7 +144,22 @@ pub async fn sign_in(
         .secure(state.secure_cookies)
         .build();
     tracing::info!(user = user.id, "signed in");
-    Ok((jar.add(cookie), Redirect::to(safe_next(&form.next))).into_response())
+    let jar = jar
+        .add(cookie)
+        .add(device_cookie(device_token, state.secure_cookies));
+    Ok((jar, Redirect::to(safe_next(&form.next))).into_response())
+}
+
+/// The browser's mark as a known device of the accounts signed in from it, sent back only to
+/// the sign-in form's address.
+fn device_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((DEVICE_COOKIE, token))
+        .path("/connexion")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(cookie::time::Duration::days(DEVICE_LIFETIME.num_days()))
+        .build()
 }
 
 /// The sign-in page again, with what went wrong, the address typed and the form's token.

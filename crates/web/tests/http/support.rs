@@ -345,14 +345,19 @@ pub fn sign_in_request_then(
 
 /// The `name=value` of the session cookie an answer sets.
 pub fn session_cookie(answer: &Answer) -> String {
-    let set_cookie = answer
+    set_cookie(answer, auth::SESSION_COOKIE)
+        .unwrap_or_else(|| panic!("no session cookie set ({}): {}", answer.status, answer.body))
+}
+
+/// The `name=value` of the cookie `name` an answer sets, if it does.
+pub fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
+    answer
         .headers
-        .get(header::SET_COOKIE)
-        .unwrap_or_else(|| panic!("no cookie set ({}): {}", answer.status, answer.body))
-        .to_str()
-        .unwrap();
-    assert!(set_cookie.starts_with(auth::SESSION_COOKIE), "{set_cookie}");
-    set_cookie.split(';').next().unwrap().to_string()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or_default().to_string())
+        .find(|pair| pair.split_once('=').is_some_and(|(n, _)| n == name))
 }
 
 /// A client address, for the sign-in throttle.
