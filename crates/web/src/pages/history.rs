@@ -10,6 +10,7 @@ use renouveau_store::audit::AuditEntry;
 use renouveau_store::{Entity, Store};
 use serde_json::{Map, Value};
 
+use super::authors::Authors;
 use super::forms;
 use super::layout::{Page, PageError, render};
 use crate::auth::Viewer;
@@ -60,7 +61,7 @@ pub async fn show(
     viewer: Viewer,
     Path((entity, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
-    let record = load(&state.store, &entity, id).await?;
+    let record = load(&state.store, &viewer, &entity, id).await?;
     let title = format!("Historique : {}", record.name);
     Ok(render(&HistoryPage {
         page: Page::new(&viewer, "", title.clone()).crumb("", title),
@@ -102,11 +103,11 @@ pub async fn restore(
     Err(WebError::NotFound.into())
 }
 
-async fn load(store: &Store, entity: &str, id: i64) -> Result<Loaded, WebError> {
+async fn load(store: &Store, viewer: &Viewer, entity: &str, id: i64) -> Result<Loaded, WebError> {
     macro_rules! load_if {
         ($ty:ty, $path:literal, $label:literal) => {
             if entity == $path {
-                return load_record::<$ty>(store, id, $label).await;
+                return load_record::<$ty>(store, viewer, id, $label).await;
             }
         };
     }
@@ -116,6 +117,7 @@ async fn load(store: &Store, entity: &str, id: i64) -> Result<Loaded, WebError> 
 
 async fn load_record<E: Entity>(
     store: &Store,
+    viewer: &Viewer,
     id: i64,
     label: &'static str,
 ) -> Result<Loaded, WebError> {
@@ -126,7 +128,9 @@ async fn load_record<E: Entity>(
         .iter()
         .find_map(|key| value.get(key).and_then(Value::as_str))
         .map_or_else(|| format!("{label} n°{id}"), str::to_string);
-    let mut steps: Vec<Step> = records.history(id).await?.iter().map(step).collect();
+    let entries = records.history(id).await?;
+    let authors = Authors::of(store, viewer, &entries).await?;
+    let mut steps: Vec<Step> = entries.iter().map(|e| step(e, &authors)).collect();
     steps.reverse();
     Ok(Loaded {
         label,
@@ -137,7 +141,7 @@ async fn load_record<E: Entity>(
     })
 }
 
-fn step(entry: &AuditEntry) -> Step {
+fn step(entry: &AuditEntry, authors: &Authors) -> Step {
     let parse = |state: Option<&str>| -> Map<String, Value> {
         state
             .and_then(|s| serde_json::from_str::<Value>(s).ok())
@@ -159,7 +163,7 @@ fn step(entry: &AuditEntry) -> Step {
         .collect();
     Step {
         when: entry.occurred_at.format("%d/%m/%Y %H:%M:%S").to_string(),
-        who: entry.actor_label.clone(),
+        who: authors.name(entry),
         what: super::lookup::audit_action(&entry.action),
         version: entry.record_version,
         fields,

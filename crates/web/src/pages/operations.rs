@@ -15,6 +15,7 @@ use renouveau_domain::{
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries};
 
+use super::authors::Authors;
 use super::forms;
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
@@ -674,10 +675,11 @@ async fn operation_page(
             entries.extend(audit::history(&mut tx, "financing_line", line.id).await?);
         }
         entries.sort_by_key(|e| std::cmp::Reverse(e.id));
+        let authors = Authors::of(store, viewer, &entries).await?;
         for entry in entries {
             history.push(HistoryRow {
                 when: entry.occurred_at.format("%d/%m/%Y %H:%M").to_string(),
-                who: entry.actor_label.clone(),
+                who: authors.name(&entry),
                 what: lookup::audit_action(&entry.action).into(),
                 record: if entry.entity == "operation" {
                     "opération".into()

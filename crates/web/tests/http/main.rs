@@ -15,3 +15,4 @@ mod search;
 mod sign_in;
 mod support;
 mod tokens;
+mod visibility;
