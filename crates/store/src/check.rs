@@ -202,19 +202,18 @@ async fn check_table<E: Entity>(tx: &mut Tx, report: &mut Report, folded_now: bo
             }
         }
     }
-    let stale_rows = if folded_now {
-        refold::all_stale_rows::<E>(tx).await?
-    } else {
-        Vec::new()
-    };
-    for stale in stale_rows {
-        let columns = stale.columns.join(", ");
-        report.add(
-            E::TABLE,
-            Some(stale.id),
-            format!("folded search text of {columns} differs from the text"),
-            format!("texte de recherche de «\u{a0}{columns}\u{a0}» différent du texte enregistré"),
-        );
+    for table in refold::tables_of::<E>().filter(|_| folded_now) {
+        for stale in refold::all_stale_rows::<E>(tx, table).await? {
+            let columns = stale.columns.join(", ");
+            report.add(
+                table,
+                Some(stale.id),
+                format!("folded search text of {columns} differs from the text"),
+                format!(
+                    "texte de recherche de «\u{a0}{columns}\u{a0}» différent du texte enregistré"
+                ),
+            );
+        }
     }
     for (column, table) in E::REFERENCES {
         let sql = format!(

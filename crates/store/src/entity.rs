@@ -49,6 +49,9 @@ pub trait Entity:
     const CODES: &'static [(&'static str, &'static [&'static str])] = &[];
     /// Integer columns holding money (`Amount`): integer cents of euro, never negative.
     const MONEY: &'static [&'static str] = &[];
+    /// For records partners declare and the programme team reviews, the table holding each
+    /// one's last validated version (see `publish`).
+    const PUBLISHED_TABLE: Option<&'static str> = None;
 
     /// The validation state of records partners declare and the programme team reviews.
     fn reviewed(&self) -> Option<&dyn Reviewed> {

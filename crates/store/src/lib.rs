@@ -12,6 +12,7 @@ pub mod entity;
 pub mod error;
 pub mod folding;
 pub mod imports;
+mod publish;
 pub mod query;
 pub mod records;
 pub mod refold;
@@ -27,7 +28,7 @@ pub use db::{Backend, Db, Tx};
 pub use entity::Entity;
 pub use error::{Result, StoreError};
 pub use query::{Filter, FilterOp, ListQuery, Page};
-pub use records::Records;
+pub use records::{Edition, Records};
 pub use row::Record;
 
 /// An open, migrated database and the services over it.
@@ -57,5 +58,10 @@ impl Store {
 
     pub fn records<E: Entity>(&self) -> Records<'_, E> {
         Records::new(&self.db)
+    }
+
+    /// The records as last validated (see [`Edition::Published`]).
+    pub fn published<E: Entity>(&self) -> Records<'_, E> {
+        Records::of_edition(&self.db, Edition::Published)
     }
 }

@@ -11,22 +11,50 @@ use crate::authz::{WriteAction, authorize};
 use crate::db::{Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
+use crate::publish::publish_in;
 use crate::query::{ListQuery, Page};
 use crate::row::{
     Record, decode_record, entity_values, folded_columns, folded_values, select_kinds, select_list,
 };
 
+/// Which version of the records a reader gets: as they are, partners' declarations included
+/// (what signed-in users work on), or as last validated (what visitors and the validated
+/// figures see: records partners declare and the team reviews have a published copy, see
+/// `publish`; other records are the same in both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    #[default]
+    Working,
+    Published,
+}
+
+impl Edition {
+    pub fn table<E: Entity>(self) -> &'static str {
+        match self {
+            Self::Working => E::TABLE,
+            Self::Published => E::PUBLISHED_TABLE.unwrap_or(E::TABLE),
+        }
+    }
+}
+
 /// The service for records of `E`.
 #[derive(Debug)]
 pub struct Records<'a, E> {
     db: &'a Db,
+    edition: Edition,
     entity: PhantomData<E>,
 }
 
 impl<'a, E: Entity> Records<'a, E> {
     pub fn new(db: &'a Db) -> Self {
+        Self::of_edition(db, Edition::Working)
+    }
+
+    /// Reads `edition` of the records; writes always change the records themselves.
+    pub fn of_edition(db: &'a Db, edition: Edition) -> Self {
         Self {
             db,
+            edition,
             entity: PhantomData,
         }
     }
@@ -41,7 +69,7 @@ impl<'a, E: Entity> Records<'a, E> {
     /// Reads a record, archived or not.
     pub async fn get(&self, id: i64) -> Result<Record<E>> {
         let mut tx = self.db.read().await?;
-        get_in(&mut tx, id).await
+        get_from(&mut tx, self.edition.table::<E>(), id).await
     }
 
     /// Reads a record that `actor` may change, or refuses with [`StoreError::Forbidden`]: what a
@@ -56,7 +84,7 @@ impl<'a, E: Entity> Records<'a, E> {
 
     pub async fn list(&self, query: &ListQuery) -> Result<Page<E>> {
         let mut tx = self.db.read().await?;
-        list_in(&mut tx, query).await
+        list_from(&mut tx, self.edition.table::<E>(), query).await
     }
 
     /// Replaces a record's values. `expected_version` is the version the caller read: if the
@@ -147,11 +175,12 @@ impl<'a, E: Entity> Records<'a, E> {
 }
 
 pub async fn get_in<E: Entity>(tx: &mut Tx, id: i64) -> Result<Record<E>> {
-    let sql = format!(
-        "SELECT {} FROM {} WHERE id = $1",
-        select_list::<E>(),
-        E::TABLE
-    );
+    get_from(tx, E::TABLE, id).await
+}
+
+/// Reads a record from `table`: the entity's, or its published copies.
+async fn get_from<E: Entity>(tx: &mut Tx, table: &str, id: i64) -> Result<Record<E>> {
+    let sql = format!("SELECT {} FROM {table} WHERE id = $1", select_list::<E>());
     let row = tx
         .fetch_optional(&sql, &[id.into()], &select_kinds::<E>())
         .await?;
@@ -163,17 +192,20 @@ pub async fn get_in<E: Entity>(tx: &mut Tx, id: i64) -> Result<Record<E>> {
 }
 
 pub async fn list_in<E: Entity>(tx: &mut Tx, query: &ListQuery) -> Result<Page<E>> {
+    list_from(tx, E::TABLE, query).await
+}
+
+async fn list_from<E: Entity>(tx: &mut Tx, table: &str, query: &ListQuery) -> Result<Page<E>> {
     let clause = query.where_clause::<E>()?;
     let total = tx
         .fetch_count(
-            &format!("SELECT COUNT(*) FROM {}{}", E::TABLE, clause.sql),
+            &format!("SELECT COUNT(*) FROM {table}{}", clause.sql),
             &clause.params,
         )
         .await?;
     let sql = format!(
-        "SELECT {} FROM {}{}{}",
+        "SELECT {} FROM {table}{}{}",
         select_list::<E>(),
-        E::TABLE,
         clause.sql,
         query.order_and_page::<E>()?
     );
@@ -223,6 +255,7 @@ pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Re
 
     let record = get_in::<E>(tx, id).await?;
     audit::write(tx, change(AuditAction::Create, actor, None, &record)?).await?;
+    publish_in(tx, &record).await?;
     Ok(record)
 }
 
@@ -280,6 +313,7 @@ pub async fn update_in<E: Entity>(
         change(AuditAction::Update, actor, Some(&before), &after)?,
     )
     .await?;
+    publish_in(tx, &after).await?;
     Ok(after)
 }
 
@@ -331,6 +365,7 @@ pub async fn set_archived_in<E: Entity>(
         AuditAction::Restore
     };
     audit::write(tx, change(action, actor, Some(&before), &after)?).await?;
+    publish_in(tx, &after).await?;
     Ok(after)
 }
 

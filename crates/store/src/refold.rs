@@ -44,7 +44,9 @@ pub async fn refold_if_needed(db: &Db) -> Result<u64> {
     let mut changed = 0;
     macro_rules! refold {
         ($ty:ty) => {
-            changed += refold_table::<$ty>(&mut tx).await?;
+            for table in tables_of::<$ty>() {
+                changed += refold_table::<$ty>(&mut tx, table).await?;
+            }
         };
     }
     crate::for_each_entity!(refold);
@@ -58,7 +60,12 @@ pub async fn refold_if_needed(db: &Db) -> Result<u64> {
     Ok(changed)
 }
 
-async fn refold_table<E: Entity>(tx: &mut Tx) -> Result<u64> {
+/// The tables holding rows of `E`: its own, and its published copies when it has them.
+pub fn tables_of<E: Entity>() -> impl Iterator<Item = &'static str> {
+    std::iter::once(E::TABLE).chain(E::PUBLISHED_TABLE)
+}
+
+async fn refold_table<E: Entity>(tx: &mut Tx, table: &str) -> Result<u64> {
     if E::SEARCH.is_empty() {
         return Ok(0);
     }
@@ -68,14 +75,13 @@ async fn refold_table<E: Entity>(tx: &mut Tx) -> Result<u64> {
         .map(|(i, c)| format!("{} = ${}", folded_name(c), i + 1))
         .collect();
     let sql = format!(
-        "UPDATE {} SET {} WHERE id = ${}",
-        E::TABLE,
+        "UPDATE {table} SET {} WHERE id = ${}",
         assignments.join(", "),
         E::SEARCH.len() + 1
     );
     let mut changed = 0;
     let mut after = 0;
-    while let Some((stale, last)) = stale_rows::<E>(tx, after).await? {
+    while let Some((stale, last)) = stale_rows::<E>(tx, table, after).await? {
         for row in stale {
             let mut params = row.folded;
             params.push(row.id.into());
@@ -86,11 +92,11 @@ async fn refold_table<E: Entity>(tx: &mut Tx) -> Result<u64> {
     Ok(changed)
 }
 
-/// Every row of `E` whose twins are stale, in id order.
-pub async fn all_stale_rows<E: Entity>(tx: &mut Tx) -> Result<Vec<StaleRow>> {
+/// Every row of `E` in `table` (see [`tables_of`]) whose twins are stale, in id order.
+pub async fn all_stale_rows<E: Entity>(tx: &mut Tx, table: &str) -> Result<Vec<StaleRow>> {
     let mut found = Vec::new();
     let mut after = 0;
-    while let Some((stale, last)) = stale_rows::<E>(tx, after).await? {
+    while let Some((stale, last)) = stale_rows::<E>(tx, table, after).await? {
         found.extend(stale);
         after = last;
     }
@@ -99,16 +105,19 @@ pub async fn all_stale_rows<E: Entity>(tx: &mut Tx) -> Result<Vec<StaleRow>> {
 
 /// The stale rows among the next batch of rows after id `after`, and the batch's last id; none
 /// once past the last row.
-async fn stale_rows<E: Entity>(tx: &mut Tx, after: i64) -> Result<Option<(Vec<StaleRow>, i64)>> {
+async fn stale_rows<E: Entity>(
+    tx: &mut Tx,
+    table: &str,
+    after: i64,
+) -> Result<Option<(Vec<StaleRow>, i64)>> {
     if E::SEARCH.is_empty() {
         return Ok(None);
     }
     let twins: Vec<String> = E::SEARCH.iter().map(|c| folded_name(c)).collect();
     let sql = format!(
-        "SELECT id, {}, {} FROM {} WHERE id > $1 ORDER BY id LIMIT {BATCH_ROWS}",
+        "SELECT id, {}, {} FROM {table} WHERE id > $1 ORDER BY id LIMIT {BATCH_ROWS}",
         E::SEARCH.join(", "),
         twins.join(", "),
-        E::TABLE
     );
     let kinds: Vec<ColumnKind> = std::iter::once(ColumnKind::Int)
         .chain(std::iter::repeat_n(ColumnKind::Text, 2 * E::SEARCH.len()))

@@ -35,6 +35,23 @@ pub enum Figures {
 }
 
 impl Figures {
+    /// The table operations are read from: the records themselves, or their published copies
+    /// (their last validated version, see `publish`).
+    fn operations(self) -> &'static str {
+        match self {
+            Self::All => "operation",
+            Self::Validated => "operation_published",
+        }
+    }
+
+    /// The table financing lines are read from, as for [`Self::operations`].
+    fn lines(self) -> &'static str {
+        match self {
+            Self::All => "financing_line",
+            Self::Validated => "financing_line_published",
+        }
+    }
+
     /// An SQL condition on the `validation` column of the table aliased `alias`.
     fn condition(self, alias: &str) -> String {
         match self {
@@ -87,6 +104,7 @@ fn total(row: &[SqlValue], i: usize) -> Total {
 pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMoney>> {
     let mut tx = db.read().await?;
     let (line, operation) = (figures.condition("f"), figures.condition("op"));
+    let (line_table, operation_table) = (figures.lines(), figures.operations());
     let kinds: Vec<ColumnKind> = [ColumnKind::Int, ColumnKind::Text, ColumnKind::Int]
         .into_iter()
         .chain(split_kinds(4))
@@ -96,9 +114,9 @@ pub async fn money_by_funder(db: &Db, figures: Figures) -> Result<Vec<FunderMone
         .fetch_all(
             &format!(
                 "SELECT f.funder_id, o.name, COUNT(*), {}, {}, {}, {}, {} \
-                 FROM financing_line f \
+                 FROM {line_table} f \
                  JOIN organisation o ON o.id = f.funder_id \
-                 JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL \
+                 JOIN {operation_table} op ON op.id = f.operation_id AND op.archived_at IS NULL \
                    AND {operation} \
                  WHERE f.archived_at IS NULL AND {line} \
                  GROUP BY f.funder_id, o.name",
@@ -143,8 +161,9 @@ pub async fn operations_by_status(db: &Db, figures: Figures) -> Result<Vec<(Stri
     let rows = tx
         .fetch_all(
             &format!(
-                "SELECT status, COUNT(*) FROM operation op WHERE archived_at IS NULL AND {} \
+                "SELECT status, COUNT(*) FROM {} op WHERE archived_at IS NULL AND {} \
                  GROUP BY status ORDER BY status",
+                figures.operations(),
                 figures.condition("op")
             ),
             &[],
@@ -189,7 +208,8 @@ pub struct Unplaced {
 
 /// `linked (ancestor_id, operation_id)`: each live operation once per node of convention `$1`
 /// it is linked to, directly or through a node under it.
-fn linked_to_nodes(operation: &str) -> String {
+fn linked_to_nodes(figures: Figures) -> String {
+    let (operation_table, operation) = (figures.operations(), figures.condition("op"));
     format!(
         "WITH RECURSIVE under (ancestor_id, node_id) AS ( \
            SELECT id, id FROM convention_node WHERE convention_id = $1 AND archived_at IS NULL \
@@ -199,7 +219,7 @@ fn linked_to_nodes(operation: &str) -> String {
          ), linked AS ( \
            SELECT DISTINCT under.ancestor_id, oa.operation_id FROM under \
            JOIN operation_action oa ON oa.node_id = under.node_id AND oa.archived_at IS NULL \
-           JOIN operation op ON op.id = oa.operation_id AND op.archived_at IS NULL \
+           JOIN {operation_table} op ON op.id = oa.operation_id AND op.archived_at IS NULL \
              AND {operation} \
          )"
     )
@@ -212,8 +232,9 @@ pub async fn operations_by_node(
     figures: Figures,
 ) -> Result<Vec<NodeOperations>> {
     let mut tx = db.read().await?;
-    let (line, operation) = (figures.condition("f"), figures.condition("op"));
-    let linked = linked_to_nodes(&operation);
+    let line = figures.condition("f");
+    let (line_table, operation_table) = (figures.lines(), figures.operations());
+    let linked = linked_to_nodes(figures);
     let kinds: Vec<ColumnKind> = [ColumnKind::Int, ColumnKind::Int, ColumnKind::Int]
         .into_iter()
         .chain(split_kinds(1))
@@ -223,7 +244,7 @@ pub async fn operations_by_node(
             &format!(
                 "{linked} SELECT linked.ancestor_id, COUNT(*), \
                    CAST(SUM(CASE WHEN op.cost_ht IS NULL THEN 1 ELSE 0 END) AS BIGINT), {} \
-                 FROM linked JOIN operation op ON op.id = linked.operation_id \
+                 FROM linked JOIN {operation_table} op ON op.id = linked.operation_id \
                  GROUP BY linked.ancestor_id",
                 split_sum("COALESCE(op.cost_ht, 0)")
             ),
@@ -235,7 +256,7 @@ pub async fn operations_by_node(
         .fetch_all(
             &format!(
                 "{linked} SELECT linked.ancestor_id, {} \
-                 FROM linked JOIN financing_line f ON f.operation_id = linked.operation_id \
+                 FROM linked JOIN {line_table} f ON f.operation_id = linked.operation_id \
                    AND f.archived_at IS NULL AND {line} \
                  GROUP BY linked.ancestor_id",
                 split_sum(&counted("granted"))
@@ -283,16 +304,21 @@ async fn unplaced(db: &Db, condition: &str, param: SqlValue, figures: Figures) -
     let mut tx = db.read().await?;
     let operations = tx
         .fetch_count(
-            &format!("SELECT COUNT(*) FROM operation op WHERE {condition}"),
+            &format!(
+                "SELECT COUNT(*) FROM {} op WHERE {condition}",
+                figures.operations()
+            ),
             std::slice::from_ref(&param),
         )
         .await?;
     let rows = tx
         .fetch_all(
             &format!(
-                "SELECT {} FROM financing_line f JOIN operation op ON op.id = f.operation_id \
+                "SELECT {} FROM {} f JOIN {} op ON op.id = f.operation_id \
                  WHERE f.archived_at IS NULL AND {} AND {condition}",
                 split_sum(&counted("granted")),
+                figures.lines(),
+                figures.operations(),
                 figures.condition("f")
             ),
             &[param],
@@ -371,14 +397,16 @@ pub async fn money_by_fund(db: &Db, figures: Figures) -> Result<Vec<FundMoney>> 
         .fetch_all(
             &format!(
                 "SELECT f.fund_id, COUNT(*), {}, {}, {}, {} \
-                 FROM financing_line f \
-                 JOIN operation op ON op.id = f.operation_id AND op.archived_at IS NULL AND {} \
+                 FROM {} f \
+                 JOIN {} op ON op.id = f.operation_id AND op.archived_at IS NULL AND {} \
                  WHERE f.archived_at IS NULL AND f.fund_id IS NOT NULL AND {} \
                  GROUP BY f.fund_id",
                 split_sum(&counted("granted")),
                 split_sum(&counted("committed")),
                 split_sum(&counted("paid")),
                 count_granted_unstated(),
+                figures.lines(),
+                figures.operations(),
                 figures.condition("op"),
                 figures.condition("f"),
             ),
@@ -410,7 +438,8 @@ pub struct TerritoryMoney {
 
 /// `located (area_id, operation_id)`: each live operation once per territory of level `$1` it
 /// lies in.
-fn located_in_level(operation: &str) -> String {
+fn located_in_level(figures: Figures) -> String {
+    let (operation_table, operation) = (figures.operations(), figures.condition("op"));
     format!(
         "WITH RECURSIVE up (territory_id, ancestor_id) AS ( \
            SELECT id, id FROM territory WHERE archived_at IS NULL \
@@ -420,8 +449,8 @@ fn located_in_level(operation: &str) -> String {
          ), located AS ( \
            SELECT DISTINCT a.id AS area_id, op.id AS operation_id FROM up \
            JOIN territory a ON a.id = up.ancestor_id AND a.level = $1 \
-           JOIN operation op ON op.territory_id = up.territory_id AND op.archived_at IS NULL \
-             AND {operation} \
+           JOIN {operation_table} op ON op.territory_id = up.territory_id \
+             AND op.archived_at IS NULL AND {operation} \
          )"
     )
 }
@@ -436,11 +465,12 @@ pub async fn money_by_territory(
         .fetch_all(
             &format!(
                 "{} SELECT located.area_id, COUNT(DISTINCT located.operation_id), {} \
-                 FROM located LEFT JOIN financing_line f ON f.operation_id = located.operation_id \
+                 FROM located LEFT JOIN {} f ON f.operation_id = located.operation_id \
                    AND f.archived_at IS NULL AND {} \
                  GROUP BY located.area_id",
-                located_in_level(&figures.condition("op")),
+                located_in_level(figures),
                 split_sum(&format!("COALESCE({}, 0)", counted("granted"))),
+                figures.lines(),
                 figures.condition("f"),
             ),
             &[level.into()],
@@ -463,7 +493,7 @@ pub async fn money_outside_level(db: &Db, level: &str, figures: Figures) -> Resu
     let outside = format!(
         "op.archived_at IS NULL AND {} AND op.id NOT IN ({} SELECT operation_id FROM located)",
         figures.condition("op"),
-        located_in_level("1 = 1"),
+        located_in_level(figures),
     );
     unplaced(db, &outside, level.into(), figures).await
 }

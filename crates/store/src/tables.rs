@@ -32,14 +32,15 @@ macro_rules! entity {
             $(const MONEY: &'static [&'static str] = &[$(stringify!($mcol)),*];)?
             $(const CODES: &'static [(&'static str, &'static [&'static str])] =
                 &[$((stringify!($ccol), <$cty>::CODES)),*];)?
-            $(reviewed_entity!($reviewed);)?
+            $(reviewed_entity!($reviewed, $table);)?
         }
     };
 }
 
 /// Records partners declare and the programme team reviews: they expose their state.
 macro_rules! reviewed_entity {
-    (yes) => {
+    (yes, $table:literal) => {
+        const PUBLISHED_TABLE: Option<&'static str> = Some(concat!($table, "_published"));
         fn reviewed(&self) -> Option<&dyn Reviewed> {
             Some(self)
         }
