@@ -62,6 +62,11 @@ impl Store {
 
     /// The records as last validated (see [`Edition::Published`]).
     pub fn published<E: Entity>(&self) -> Records<'_, E> {
-        Records::of_edition(&self.db, Edition::Published)
+        self.edition(Edition::Published)
+    }
+
+    /// The records of `edition`, for reading (writes change the records themselves).
+    pub fn edition<E: Entity>(&self, edition: Edition) -> Records<'_, E> {
+        Records::of_edition(&self.db, edition)
     }
 }

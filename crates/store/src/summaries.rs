@@ -8,6 +8,7 @@ use renouveau_domain::{FinancingState, Total};
 
 use crate::db::{ColumnKind, Db, SqlValue};
 use crate::error::Result;
+use crate::records::Edition;
 
 /// The money one funder has on the programme's operations, by state of the lines. Only lines
 /// in a granted state (granted, committed, paid) count as granted, committed or paid; every
@@ -35,6 +36,14 @@ pub enum Figures {
 }
 
 impl Figures {
+    /// The edition of the records these figures are made of.
+    pub fn edition(self) -> Edition {
+        match self {
+            Self::All => Edition::Working,
+            Self::Validated => Edition::Published,
+        }
+    }
+
     /// The table operations are read from: the records themselves, or their published copies
     /// (their last validated version, see `publish`).
     fn operations(self) -> &'static str {

@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use renouveau_domain::Actor;
+use renouveau_store::Edition;
 use renouveau_store::accounts::{self, User};
 
 use super::secret::hash_token;
@@ -23,6 +24,16 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The records this viewer reads: visitors see each record as last validated, signed-in
+    /// users as it is, partners' declarations included.
+    pub fn edition(&self) -> Edition {
+        if self.user.is_some() {
+            Edition::Working
+        } else {
+            Edition::Published
+        }
+    }
+
     /// The acting user, or 401 for anonymous visitors.
     pub fn actor(&self) -> Result<Actor, WebError> {
         self.user

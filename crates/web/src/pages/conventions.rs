@@ -57,7 +57,7 @@ pub async fn list(
     viewer: Viewer,
     Query(shown): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
-    let counted = shown.figures()?;
+    let counted = shown.figures(&viewer)?;
     let store = &state.store;
     let mut conventions = Vec::new();
     for convention in all::<Convention>(store, "start_on").await? {

@@ -79,15 +79,24 @@ impl View {
         }
     }
 
-    pub fn figures(&self) -> Result<Figures, WebError> {
-        match self.chiffres.as_str() {
-            "" | "tous" => Ok(Figures::All),
-            "valides" => Ok(Figures::Validated),
-            _ => Err(WebError::bad_request(
-                "chiffres",
-                "Choisissez « tous » ou « valides ».",
-            )),
-        }
+    /// The figures `viewer` asked for; visitors see validated figures only, whatever they ask
+    /// (what partners declared is for signed-in users until the programme team validates it).
+    pub fn figures(&self, viewer: &Viewer) -> Result<Figures, WebError> {
+        let asked = match self.chiffres.as_str() {
+            "" | "tous" => Figures::All,
+            "valides" => Figures::Validated,
+            _ => {
+                return Err(WebError::bad_request(
+                    "chiffres",
+                    "Choisissez « tous » ou « valides ».",
+                ));
+            }
+        };
+        Ok(if viewer.user.is_some() {
+            asked
+        } else {
+            Figures::Validated
+        })
     }
 }
 
@@ -120,7 +129,7 @@ pub async fn show(
     viewer: Viewer,
     Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
-    let counted = view.figures()?;
+    let counted = view.figures(&viewer)?;
     let figures = state
         .cache
         .get_or_compute(

@@ -47,7 +47,7 @@ pub async fn list(
     viewer: Viewer,
     Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
-    let counted = view.figures()?;
+    let counted = view.figures(&viewer)?;
     let store = &state.store;
     let funds = all::<Fund>(store, "code").await?;
     let contributions = all::<FundContribution>(store, "id").await?;

@@ -10,7 +10,7 @@ use renouveau_store::audit::AuditEntry;
 use renouveau_store::{Entity, Store};
 use serde_json::{Map, Value};
 
-use super::authors::Authors;
+use super::audit_view::{self, Authors};
 use super::forms;
 use super::layout::{Page, PageError, render};
 use crate::auth::Viewer;
@@ -121,16 +121,29 @@ async fn load_record<E: Entity>(
     id: i64,
     label: &'static str,
 ) -> Result<Loaded, WebError> {
-    let records = store.records::<E>();
+    let records = store.edition::<E>(viewer.edition());
     let record = records.get(id).await?;
     let value = serde_json::to_value(&record.data).unwrap_or_default();
     let name = ["title", "name", "label", "code"]
         .iter()
         .find_map(|key| value.get(key).and_then(Value::as_str))
         .map_or_else(|| format!("{label} n°{id}"), str::to_string);
-    let entries = records.history(id).await?;
+    let entries: Vec<AuditEntry> = records
+        .history(id)
+        .await?
+        .into_iter()
+        .filter(|e| audit_view::visible_to(viewer, e))
+        .collect();
     let authors = Authors::of(store, viewer, &entries).await?;
-    let mut steps: Vec<Step> = entries.iter().map(|e| step(e, &authors)).collect();
+    // Each step shows what changed since the step before it that this viewer sees.
+    let mut steps: Vec<Step> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let previous = i.checked_sub(1).map(|p| entries[p].after_state.as_str());
+            step(e, previous, &authors)
+        })
+        .collect();
     steps.reverse();
     Ok(Loaded {
         label,
@@ -141,14 +154,14 @@ async fn load_record<E: Entity>(
     })
 }
 
-fn step(entry: &AuditEntry, authors: &Authors) -> Step {
+fn step(entry: &AuditEntry, previous: Option<&str>, authors: &Authors) -> Step {
     let parse = |state: Option<&str>| -> Map<String, Value> {
         state
             .and_then(|s| serde_json::from_str::<Value>(s).ok())
             .and_then(|v| v.as_object().cloned())
             .unwrap_or_default()
     };
-    let before = parse(entry.before_state.as_deref());
+    let before = parse(previous);
     let after = parse(Some(&entry.after_state));
     let fields = after
         .iter()

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use renouveau_domain::money::{self, group_thousands};
 use renouveau_domain::{Amount, Deliberation, Document, Total};
 use renouveau_store::query::MAX_PER_PAGE;
-use renouveau_store::{Entity, FilterOp, ListQuery, Record, Store};
+use renouveau_store::{Edition, Entity, FilterOp, ListQuery, Record, Store};
 
 use crate::error::WebError;
 
@@ -14,6 +14,15 @@ use crate::error::WebError;
 /// something).
 pub async fn by_ids<E: Entity>(
     store: &Store,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, Record<E>>, WebError> {
+    by_ids_in(store, Edition::Working, ids).await
+}
+
+/// [`by_ids`] in `edition` (a record without a published version is left out of that one).
+pub async fn by_ids_in<E: Entity>(
+    store: &Store,
+    edition: Edition,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, Record<E>>, WebError> {
     let mut ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
@@ -25,7 +34,7 @@ pub async fn by_ids<E: Entity>(
             .filter("id", FilterOp::In(chunk.to_vec()))
             .with_archived()
             .page(1, MAX_PER_PAGE);
-        for record in store.records::<E>().list(&query).await?.items {
+        for record in store.edition::<E>(edition).list(&query).await?.items {
             found.insert(record.id, record);
         }
     }

@@ -1,6 +1,6 @@
 //! The French pages, rendered on the server and readable without JavaScript.
 
-mod authors;
+mod audit_view;
 mod conventions;
 mod dashboard;
 mod facets_form;

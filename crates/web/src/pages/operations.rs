@@ -13,9 +13,11 @@ use renouveau_domain::{
     HousingFacet, InsertionFacet, Milestone, Operation, OperationAction, OperationKind,
     OperationStatus, Organisation, Territory, TerritoryLevel, Total, ValidationStatus,
 };
-use renouveau_store::{FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries};
+use renouveau_store::{
+    Edition, FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries,
+};
 
-use super::authors::Authors;
+use super::audit_view::{self, Authors};
 use super::forms;
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
@@ -214,8 +216,15 @@ pub async fn list(
         .cache
         .get_or_compute(
             state.store.db(),
-            filters.link(page_number, sort),
-            list_content(&state, &filters, (column, descending), page_number),
+            // Visitors and signed-in users read different editions of the records.
+            format!("{:?} {}", viewer.edition(), filters.link(page_number, sort)),
+            list_content(
+                &state,
+                viewer.edition(),
+                &filters,
+                (column, descending),
+                page_number,
+            ),
         )
         .await?;
     // A page past the end (an old bookmark, a list that shrank) shows the last one instead.
@@ -232,6 +241,7 @@ pub async fn list(
 
 async fn list_content(
     state: &AppState,
+    edition: Edition,
     filters: &Filters,
     (column, descending): (&str, bool),
     page_number: u32,
@@ -241,7 +251,7 @@ async fn list_content(
         .await?
         .sort_by(column, descending)
         .page(page_number, PER_PAGE);
-    let found = find(store, &query).await?;
+    let found = find(store, edition, &query).await?;
     let names = state
         .cache
         .get_or_compute(store.db(), String::new(), filter_names(store))
@@ -386,8 +396,8 @@ async fn operation_query(store: &Store, filters: &Filters) -> Result<ListQuery, 
     Ok(query)
 }
 
-async fn find(store: &Store, query: &ListQuery) -> Result<Found, WebError> {
-    let found = store.records::<Operation>().list(query).await?;
+async fn find(store: &Store, edition: Edition, query: &ListQuery) -> Result<Found, WebError> {
+    let found = store.edition::<Operation>(edition).list(query).await?;
     let owners =
         by_ids::<Organisation>(store, found.items.iter().filter_map(|o| o.data.owner_id)).await?;
     let places = by_ids::<Territory>(
@@ -572,10 +582,11 @@ async fn operation_page(
     form_error: Option<FormError>,
 ) -> Result<Response, PageError> {
     let store = &state.store;
-    let operation = store.records::<Operation>().get(id).await?;
+    let edition = viewer.edition();
+    let operation = store.edition::<Operation>(edition).get(id).await?;
     let of_operation = ListQuery::default().eq("operation_id", id).page(1, 500);
     let lines = store
-        .records::<FinancingLine>()
+        .edition::<FinancingLine>(edition)
         .list(&of_operation.clone().sort_by("year", false))
         .await?
         .items;
@@ -585,12 +596,12 @@ async fn operation_page(
         .await?
         .items;
     let housing = store
-        .records::<HousingFacet>()
+        .edition::<HousingFacet>(edition)
         .list(&of_operation)
         .await?
         .items;
     let insertion = store
-        .records::<InsertionFacet>()
+        .edition::<InsertionFacet>(edition)
         .list(&of_operation)
         .await?
         .items;
@@ -674,6 +685,7 @@ async fn operation_page(
         for line in &lines {
             entries.extend(audit::history(&mut tx, "financing_line", line.id).await?);
         }
+        entries.retain(|e| audit_view::visible_to(viewer, e));
         entries.sort_by_key(|e| std::cmp::Reverse(e.id));
         let authors = Authors::of(store, viewer, &entries).await?;
         for entry in entries {

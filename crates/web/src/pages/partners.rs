@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
-    FundContribution, GovernanceBody, NodeLead, Operation, Organisation, Total, ValidationStatus,
+    FundContribution, GovernanceBody, NodeLead, Operation, Organisation, Total,
 };
-use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
+use renouveau_store::{Edition, FilterOp, ListQuery, Record, Store, summaries};
 
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
-use super::lookup::{all, by_ids, date, partly_known_granted, total_euros, whole_euros};
+use super::lookup::{all, by_ids, by_ids_in, date, partly_known_granted, total_euros, whole_euros};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -42,7 +42,7 @@ pub async fn list(
     viewer: Viewer,
     Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
-    let counted = view.figures()?;
+    let counted = view.figures(&viewer)?;
     let store = &state.store;
     let organisations = all::<Organisation>(store, "name").await?;
     let money: HashMap<i64, summaries::FunderMoney> =
@@ -117,10 +117,19 @@ async fn list_where<E: renouveau_store::Entity>(
     column: &str,
     value: i64,
 ) -> Result<Vec<Record<E>>, WebError> {
+    list_where_in(store, Edition::Working, column, value).await
+}
+
+async fn list_where_in<E: renouveau_store::Entity>(
+    store: &Store,
+    edition: Edition,
+    column: &str,
+    value: i64,
+) -> Result<Vec<Record<E>>, WebError> {
     let query = ListQuery::default()
         .eq(column, value)
         .page(1, renouveau_store::query::MAX_PER_PAGE);
-    Ok(store.records::<E>().list(&query).await?.items)
+    Ok(store.edition::<E>(edition).list(&query).await?.items)
 }
 
 pub async fn show(
@@ -129,7 +138,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
-    let counted = view.figures()?;
+    let counted = view.figures(&viewer)?;
     let store = &state.store;
     let organisation = store.records::<Organisation>().get(id).await?;
 
@@ -158,7 +167,7 @@ pub async fn show(
         })
         .collect();
 
-    let owned = list_where::<Operation>(store, "owner_id", id)
+    let owned = list_where_in::<Operation>(store, counted.edition(), "owner_id", id)
         .await?
         .into_iter()
         .map(|o| Line {
@@ -168,17 +177,12 @@ pub async fn show(
         })
         .collect();
 
-    let mut lines = list_where::<FinancingLine>(store, "funder_id", id).await?;
-    let operations = by_ids::<Operation>(store, lines.iter().map(|l| l.data.operation_id)).await?;
-    if counted == summaries::Figures::Validated {
-        // As the summaries count them: a validated line of a validated operation.
-        lines.retain(|l| {
-            l.data.validation == ValidationStatus::Validated
-                && operations
-                    .get(&l.data.operation_id)
-                    .is_some_and(|o| o.data.validation == ValidationStatus::Validated)
-        });
-    }
+    let edition = counted.edition();
+    let mut lines = list_where_in::<FinancingLine>(store, edition, "funder_id", id).await?;
+    let operations =
+        by_ids_in::<Operation>(store, edition, lines.iter().map(|l| l.data.operation_id)).await?;
+    // As the summaries count them: lines of operations of the same edition.
+    lines.retain(|l| operations.contains_key(&l.data.operation_id));
     let granted_lines = lines.iter().filter(|l| l.data.state.is_granted());
     let funded_total = match Total::sum(granted_lines.clone().map(|l| l.data.granted)) {
         Some(sum) => partly_known_granted(

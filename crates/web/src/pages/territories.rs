@@ -107,7 +107,7 @@ pub async fn map(
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let measure = Measure::parse(&query.couleur)?;
-    let counted = View::of(&query.chiffres).figures()?;
+    let counted = View::of(&query.chiffres).figures(&viewer)?;
     let level = match query.niveau.as_str() {
         "" | "epci" => TerritoryLevel::Epci,
         "commune" => TerritoryLevel::Commune,
@@ -335,7 +335,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(view): Query<View>,
 ) -> Result<impl IntoResponse, PageError> {
-    let counted = view.figures()?;
+    let counted = view.figures(&viewer)?;
     let store = &state.store;
     let territory = store.records::<Territory>().get(id).await?;
     let parent = match territory.data.parent_id {
@@ -379,7 +379,7 @@ pub async fn show(
         .collect();
     let places = summaries::territory_and_descendants(store.db(), id).await?;
     let operations = store
-        .records::<Operation>()
+        .edition::<Operation>(counted.edition())
         .list(
             &ListQuery::default()
                 .filter(

@@ -185,8 +185,10 @@ async fn amounts_at_the_bound_keep_every_page_up_with_exact_totals() {
     }
 
     // 2 × 10^13 €: more than one amount may hold, exact in every total.
+    // Signed in: every figure, partners' declarations included (visitors see validated ones).
+    let reader = app.browser("lecteur@lens.fr").await;
     let twice = "20\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{a0}€";
-    let home = app.get("/").await;
+    let home = app.page(&reader, Method::GET, "/", &[]).await;
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
     assert!(
         home.body
@@ -198,11 +200,11 @@ async fn amounts_at_the_bound_keep_every_page_up_with_exact_totals() {
     assert_eq!(total, 2 * i128::from(MAX / 100));
     assert_eq!(funders.values().sum::<i128>(), total);
 
-    let partners = app.get("/partenaires").await;
+    let partners = app.page(&reader, Method::GET, "/partenaires", &[]).await;
     assert_eq!(partners.status, StatusCode::OK, "{}", partners.body);
     assert!(partners.body.contains(twice), "{}", partners.body);
 
-    let funding = app.get("/financements").await;
+    let funding = app.page(&reader, Method::GET, "/financements", &[]).await;
     assert_eq!(funding.status, StatusCode::OK, "{}", funding.body);
     assert!(
         funding
@@ -212,14 +214,21 @@ async fn amounts_at_the_bound_keep_every_page_up_with_exact_totals() {
         funding.body
     );
 
-    let page = app.get(&format!("/operations/{operation}")).await;
+    let page = app
+        .page(
+            &reader,
+            Method::GET,
+            &format!("/operations/{operation}"),
+            &[],
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let with_cents = "20\u{202f}000\u{202f}000\u{202f}000\u{202f}000,00\u{a0}€";
     let footer = &page.body[page.body.find("<tfoot>").unwrap()..];
     assert_eq!(footer.matches(with_cents).count(), 4, "{footer}");
 
     for path in ["/conventions", "/territoires", "/?chiffres=valides"] {
-        let answer = app.get(path).await;
+        let answer = app.page(&reader, Method::GET, path, &[]).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
     }
 }
@@ -591,6 +600,8 @@ async fn validated_figures_only_applies_to_the_map_territories_funds_and_partner
     }
     let all = "1\u{202f}500\u{a0}€";
     let validated = "1\u{202f}000\u{a0}€";
+    // Signed in, declared figures are shown unless asked not to; visitors see validated ones.
+    let reader = app.browser("lecteur@lens.fr").await;
     for path in [
         "/financements".to_string(),
         format!("/territoires/{epci}"),
@@ -598,7 +609,7 @@ async fn validated_figures_only_applies_to_the_map_territories_funds_and_partner
         "/partenaires".to_string(),
         format!("/partenaires/{}", app.lens),
     ] {
-        let every = app.get(&path).await;
+        let every = app.page(&reader, Method::GET, &path, &[]).await;
         assert_eq!(every.status, StatusCode::OK, "{path}");
         assert!(every.body.contains(all), "{path}: {}", every.body);
         let separator = if path.contains('?') { '&' } else { '?' };

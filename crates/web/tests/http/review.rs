@@ -24,13 +24,15 @@ async fn a_partners_change_waits_for_the_team_and_is_validated_or_returned() {
     assert_eq!(declared.status, StatusCode::OK, "{}", declared.body);
     assert_eq!(declared.json()["validation"], "declared");
 
-    // Counted among all figures, not among validated ones.
-    let all = app.get("/").await.body;
+    // Counted among all figures, which signed-in users see, not among validated ones.
+    let editor = app.browser("editeur@lens.fr").await;
+    let all = app.page(&editor, Method::GET, "/", &[]).await.body;
     assert!(all.contains("1 en attente de validation"), "{all}");
     assert!(all.contains("/operations?status=study"), "{all}");
+    // The validated figures keep the operation as last validated (they used to drop it).
     let validated_only = app.get("/?chiffres=valides").await.body;
     assert!(
-        !validated_only.contains("/operations?status=study"),
+        validated_only.contains("/operations?status=study"),
         "{validated_only}"
     );
     assert_eq!(
@@ -38,7 +40,7 @@ async fn a_partners_change_waits_for_the_team_and_is_validated_or_returned() {
         StatusCode::BAD_REQUEST
     );
     assert!(
-        app.get(&format!("/operations/{id}"))
+        app.page(&editor, Method::GET, &format!("/operations/{id}"), &[])
             .await
             .body
             .contains("en attente de")
@@ -49,7 +51,6 @@ async fn a_partners_change_waits_for_the_team_and_is_validated_or_returned() {
         app.get("/validation").await.status,
         StatusCode::UNAUTHORIZED
     );
-    let editor = app.browser("editeur@lens.fr").await;
     let queue = app.page(&editor, Method::GET, "/validation", &[]).await;
     assert!(queue.body.contains("déclarée par Lens") && !queue.body.contains("value=\"valider\""));
     let version = declared.json()["version"].as_i64().unwrap();
@@ -71,11 +72,17 @@ async fn a_partners_change_waits_for_the_team_and_is_validated_or_returned() {
     let returned = answer(&app, &admin, id, version, "renvoyer", "Le coût HT manque.").await;
     assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.body);
     assert_eq!(location(&returned), "/validation");
-    let page = app.get(&format!("/operations/{id}")).await.body;
+    let page = app
+        .page(&editor, Method::GET, &format!("/operations/{id}"), &[])
+        .await
+        .body;
     assert!(
         page.contains("Renvoyée par") && page.contains("Le coût HT manque."),
         "{page}"
     );
+    // The team's comment is internal: visitors see the operation as last validated.
+    let public = app.get(&format!("/operations/{id}")).await.body;
+    assert!(!public.contains("Le coût HT manque.") && !public.contains("Renvoyée"));
 
     // The version answered is the one seen: answering it again is a conflict.
     let stale = answer(&app, &admin, id, version, "valider", "").await;

@@ -1,5 +1,7 @@
-//! Who made a change, as each viewer may see it: visitors see the organisation only, never a
-//! person's address (personal data); signed-in users see the person too.
+//! What each viewer may see of the audit trail. Visitors see the organisation behind a change,
+//! never a person's address (personal data), and only the versions the programme team
+//! validated (what partners declared is for signed-in users until then); signed-in users see
+//! every change and the person who made it.
 
 use std::collections::HashMap;
 
@@ -49,4 +51,23 @@ impl Authors {
             (None, None) => "Équipe du programme".into(),
         }
     }
+}
+
+/// Whether a visitor may see the change `entry` made: it left the record validated (the
+/// records nobody reviews are always so). An audited state that cannot be read is not shown.
+pub fn visible_to(viewer: &Viewer, entry: &AuditEntry) -> bool {
+    if viewer.user.is_some() {
+        return true;
+    }
+    let Ok(serde_json::Value::Object(after)) = serde_json::from_str(&entry.after_state) else {
+        return false;
+    };
+    // Reviewed records name their state `validation` (`status` for observations, whose
+    // `status` is nothing else).
+    let state = if entry.entity == "observation" {
+        after.get("status")
+    } else {
+        after.get("validation")
+    };
+    state.is_none_or(|s| s == "validated")
 }
