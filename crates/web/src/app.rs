@@ -14,12 +14,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::RETRY_AFTER_SECONDS;
+use crate::extract::BODY_LIMIT_BYTES;
 use crate::routes::{Route, Routes};
 use crate::state::AppState;
 use crate::{api, pages};
-
-/// Requests larger than this are refused before they are read.
-const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
 /// Every route the application serves, from the same calls that mount them.
 fn routes() -> Routes {

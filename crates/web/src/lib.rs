@@ -7,6 +7,7 @@ mod app;
 pub mod auth;
 mod cache;
 mod error;
+mod extract;
 mod pages;
 pub mod routes;
 mod state;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, Deliberation, GovernanceBody, NodeKind, OperationStatus, Territory,
@@ -14,6 +14,7 @@ use renouveau_report::{BarChart, BarRow, Unit, bar_chart};
 use renouveau_store::summaries::{self, Figures};
 use renouveau_store::{ListQuery, Store};
 
+use super::params::PageQuery;
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
 use super::lookup::{by_ids, date, partly_known_granted, total_euros, whole_euros};
@@ -118,7 +119,7 @@ struct Shown {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(view): Query<View>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures()?;
     let figures = state

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
@@ -12,6 +12,7 @@ use renouveau_domain::{
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
+use super::params::{PagePath, PageQuery};
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{all, by_ids, date, partly_known_granted, total_euros, whole_euros};
@@ -40,7 +41,7 @@ struct PartnersPage {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(view): Query<View>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures()?;
     let store = &state.store;
@@ -126,8 +127,8 @@ async fn list_where<E: renouveau_store::Entity>(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Query(view): Query<View>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures()?;
     let store = &state.store;

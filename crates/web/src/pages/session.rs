@@ -4,8 +4,7 @@
 //! own CSRF token (see `auth::sign_in_token`).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -13,10 +12,12 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use renouveau_store::accounts;
 use serde::Deserialize;
 
+use super::params::PageQuery;
 use super::layout::{Page, PageError, render};
 use crate::auth::secret::{hash_token, same_secret};
 use crate::auth::{self, ClientAddress, SESSION_COOKIE, Viewer, password, sign_in_token, throttle};
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -39,7 +40,7 @@ pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Query(next): Query<Next>,
+    PageQuery(next): PageQuery<Next>,
 ) -> Result<impl IntoResponse, PageError> {
     let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
     let page = render(&LoginPage {
@@ -67,8 +68,9 @@ pub async fn sign_in(
     viewer: Viewer,
     client: ClientAddress,
     jar: CookieJar,
-    Form(form): Form<Credentials>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
+    let form: Credentials = body.form().await?;
     if !sign_in_token::matches(&jar, &form.csrf) {
         tracing::warn!("sign-in refused: missing or wrong form token");
         let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
@@ -139,11 +141,12 @@ pub async fn sign_out(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Form(form): Form<SignOut>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
     let Some(expected) = viewer.csrf.as_deref() else {
         return Ok(Redirect::to("/").into_response());
     };
+    let form: SignOut = body.form().await?;
     if !same_secret(&form.csrf, expected) {
         return Err(WebError::Csrf.into());
     }
