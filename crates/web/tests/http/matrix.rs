@@ -5,6 +5,7 @@
 
 mod before_body;
 mod fixture;
+mod parameters;
 mod table;
 
 use std::collections::HashMap;
