@@ -12,5 +12,5 @@ mod pages;
 pub mod routes;
 mod state;
 
-pub use app::{route_catalogue, router, serve};
+pub use app::{ServeOptions, route_catalogue, router, serve, serve_with};
 pub use state::AppState;
