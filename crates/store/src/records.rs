@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus};
 
 use crate::audit::{self, AuditAction, AuditEntry, Change};
-use crate::authz::{WriteAction, authorize};
+use crate::authz::{WriteAction, authorize, authorize_review};
 use crate::db::{Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
@@ -144,13 +144,7 @@ impl<'a, E: Entity> Records<'a, E> {
         status: ValidationStatus,
         note: Option<String>,
     ) -> Result<Record<E>> {
-        if !actor.is_admin() {
-            return Err(StoreError::Forbidden {
-                actor: actor.label.clone(),
-                action: "review",
-                table: E::TABLE,
-            });
-        }
+        authorize_review(actor, E::TABLE)?;
         let mut tx = self.db.write().await?;
         let mut data = get_in::<E>(&mut tx, id).await?.data;
         let Some(reviewed) = data.reviewed_mut() else {

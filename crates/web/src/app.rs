@@ -1,25 +1,29 @@
 //! The router: pages, API, assets and health check, with the layers every response gets.
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::pin::pin;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::RETRY_AFTER_SECONDS;
+use crate::extract::BODY_LIMIT_BYTES;
 use crate::routes::{Route, Routes};
 use crate::state::AppState;
 use crate::{api, pages};
-
-/// Requests larger than this are refused before they are read.
-const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
 /// Every route the application serves, from the same calls that mount them.
 fn routes() -> Routes {
@@ -63,17 +67,90 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// How connections are served.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// How long a client has to send a request's line and headers once the server waits for
+    /// them (idle kept-alive connections included): a slower connection is closed, so that
+    /// half-sent requests cannot hold the server's sockets.
+    pub header_read_timeout: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Serves until `shutdown` resolves, then finishes the requests in flight.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // The peer address reaches the handlers: sign-in failures are counted per client address.
-    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, ServeOptions::default(), shutdown).await
+}
+
+/// [`serve`] with other options. HTTP/1.1 served by hyper itself rather than `axum::serve`,
+/// which sets no timer and so no header timeout.
+pub async fn serve_with(
+    listener: TcpListener,
+    state: AppState,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = router(state);
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout);
+    let connections = GracefulShutdown::new();
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // The peer address reaches the handlers: sign-in failures are counted per client address.
+        let service = router
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection from {peer} ended: {e}");
+            }
+        });
+    }
+    // No new connection; each open one finishes its request in flight, then closes.
+    drop(listener);
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// A failed accept: the client gave up (go on), or the server lacks a resource such as file
+/// descriptors (wait a little rather than spin).
+async fn accept_failed(e: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if !matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        tracing::error!("accepting a connection failed: {e}");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {

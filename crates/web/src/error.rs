@@ -17,6 +17,8 @@ pub enum WebError {
     BadRequest { field: String, message_fr: String },
     #[error("not found")]
     NotFound,
+    #[error("request body over the size limit")]
+    TooLarge,
     #[error("missing or wrong CSRF token")]
     Csrf,
     #[error("template rendering failed: {0}")]
@@ -51,6 +53,7 @@ impl WebError {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Csrf => StatusCode::FORBIDDEN,
             Self::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,6 +70,10 @@ impl WebError {
             Self::Unauthenticated => "Connectez-vous pour faire cette modification.".into(),
             Self::BadRequest { message_fr, .. } => message_fr.clone(),
             Self::NotFound => "Cette page n'existe pas.".into(),
+            Self::TooLarge => format!(
+                "La requête est trop volumineuse : {} Mio au plus.",
+                crate::extract::BODY_LIMIT_BYTES / (1024 * 1024)
+            ),
             Self::Csrf => {
                 "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez."
                     .into()

@@ -7,9 +7,10 @@ mod app;
 pub mod auth;
 mod cache;
 mod error;
+mod extract;
 mod pages;
 pub mod routes;
 mod state;
 
-pub use app::{route_catalogue, router, serve};
+pub use app::{ServeOptions, route_catalogue, router, serve, serve_with};
 pub use state::AppState;

@@ -5,15 +5,15 @@
 use std::marker::PhantomData;
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Path, Query, Request, State};
+use axum::extract::{FromRequestParts, OriginalUri, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use renouveau_domain::{Actor, FieldError, FieldErrorKind, calendar};
+use renouveau_domain::{Actor, calendar};
+use renouveau_store::authz::{self, WriteAction};
 use renouveau_store::db::ColumnKind;
-use renouveau_store::{Entity, Page, Record, StoreError};
+use renouveau_store::{Entity, Page, Record};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -21,16 +21,17 @@ use super::list_params::list_query;
 use crate::auth::Viewer;
 use crate::auth::secret::same_secret;
 use crate::error::WebError;
+use crate::extract::{self, UnreadBody};
 use crate::state::AppState;
 
-type Params = Query<Vec<(String, String)>>;
+type Params = ApiQuery<Vec<(String, String)>>;
 
 /// A list of `E` as JSON text, kept by the read cache: lists are the same for every caller.
 struct ListBody<E>(String, PhantomData<E>);
 
 pub async fn list<E: Entity>(
     State(state): State<AppState>,
-    Query(params): Params,
+    ApiQuery(params): Params,
 ) -> Result<impl IntoResponse, WebError> {
     let query = list_query::<E>(&params)?;
     let store = &state.store;
@@ -54,7 +55,7 @@ pub async fn list<E: Entity>(
 pub async fn list_children<E: Entity>(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-    Query(params): Params,
+    ApiQuery(params): Params,
     column: &'static str,
 ) -> Result<Json<Page<E>>, WebError> {
     let query = list_query::<E>(&params)?.eq(column, id);
@@ -73,9 +74,10 @@ pub async fn create<E: Entity>(
     viewer: Viewer,
     headers: HeaderMap,
     OriginalUri(uri): OriginalUri,
-    ApiJson(data): ApiJson<E>,
+    body: UnreadBody,
 ) -> Result<impl IntoResponse, WebError> {
-    let actor = writer(&viewer, &headers)?;
+    let actor = writer::<E>(&viewer, &headers, WriteAction::Create)?;
+    let data: E = body.json().await?;
     check_dates(&data)?;
     let record = state.store.records::<E>().create(&actor, data).await?;
     let location = format!("{}/{}", uri.path().trim_end_matches('/'), record.id);
@@ -99,9 +101,10 @@ pub async fn update<E: Entity>(
     viewer: Viewer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<Versioned<E>>,
+    body: UnreadBody,
 ) -> Result<Json<Record<E>>, WebError> {
-    let actor = writer(&viewer, &headers)?;
+    let actor = writer::<E>(&viewer, &headers, WriteAction::Update)?;
+    let body: Versioned<E> = body.json().await?;
     check_dates(&body.data)?;
     let records = state.store.records::<E>();
     Ok(Json(
@@ -119,9 +122,10 @@ pub async fn archive<E: Entity>(
     viewer: Viewer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<VersionOnly>,
+    body: UnreadBody,
 ) -> Result<Json<Record<E>>, WebError> {
-    let actor = writer(&viewer, &headers)?;
+    let actor = writer::<E>(&viewer, &headers, WriteAction::Archive)?;
+    let body: VersionOnly = body.json().await?;
     let records = state.store.records::<E>();
     Ok(Json(records.archive(&actor, id, body.version).await?))
 }
@@ -131,16 +135,24 @@ pub async fn restore<E: Entity>(
     viewer: Viewer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<VersionOnly>,
+    body: UnreadBody,
 ) -> Result<Json<Record<E>>, WebError> {
-    let actor = writer(&viewer, &headers)?;
+    let actor = writer::<E>(&viewer, &headers, WriteAction::Restore)?;
+    let body: VersionOnly = body.json().await?;
     let records = state.store.records::<E>();
     Ok(Json(records.restore(&actor, id, body.version).await?))
 }
 
-/// The actor of an API write: signed in, and for browser sessions, echoing the CSRF token.
-fn writer(viewer: &Viewer, headers: &HeaderMap) -> Result<Actor, WebError> {
+/// The actor of an API write, checked before the body is read: signed in, for browser
+/// sessions echoing the CSRF token, and of a role that may make `action` on some `E` (the store
+/// decides on the record itself).
+fn writer<E: Entity>(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    action: WriteAction,
+) -> Result<Actor, WebError> {
     let actor = viewer.actor()?;
+    authz::authorize_role::<E>(&actor, action)?;
     if let Some(expected) = &viewer.csrf {
         let sent = headers
             .get("x-csrf-token")
@@ -185,61 +197,20 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
-        match Path::<T>::from_request_parts(parts, state).await {
-            Ok(Path(value)) => Ok(Self(value)),
-            Err(_) => Err(WebError::bad_request(
-                "id",
-                "L'identifiant doit être un nombre entier.",
-            )),
-        }
+        extract::path(parts, state).await.map(Self)
     }
 }
 
-/// A JSON body whose errors are answered as problems, in French.
+/// A query string whose errors are answered as problems, in French.
 #[derive(Debug)]
-pub struct ApiJson<T>(pub T);
+pub struct ApiQuery<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_problem(&rejection)),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        extract::query(parts).map(Self)
     }
-}
-
-fn json_problem(rejection: &JsonRejection) -> WebError {
-    if let Some(refused) = refused_amount(rejection) {
-        return refused;
-    }
-    let detail = match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            "le corps doit être du JSON (Content-Type: application/json)".to_string()
-        }
-        other => other.body_text(),
-    };
-    WebError::bad_request("body", format!("Requête invalide : {detail}"))
-}
-
-/// An amount above the bound, refused by the domain while the body was read: the value is at
-/// fault, not the request's shape, so it is a 422 naming the field like any refused value.
-fn refused_amount(rejection: &JsonRejection) -> Option<WebError> {
-    let JsonRejection::JsonDataError(_) = rejection else {
-        return None;
-    };
-    let text = rejection.body_text();
-    let kind = FieldErrorKind::TooLarge;
-    let (before, _) = text.split_once(&format!(": invalid field `montant`: {kind}"))?;
-    let field = before
-        .rsplit(' ')
-        .next()
-        .filter(|f| !f.is_empty())
-        .unwrap_or("montant");
-    Some(WebError::Store(StoreError::Invalid(FieldError::new(
-        field, kind,
-    ))))
 }
 
 #[cfg(test)]

@@ -6,11 +6,11 @@ mod entities;
 pub mod list_params;
 pub mod openapi;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 
 use crate::routes::Routes;
 use crate::state::AppState;
-use entities::{ApiPath, archive, create, fetch, list, list_children, restore, update};
+use entities::{ApiPath, ApiQuery, archive, create, fetch, list, list_children, restore, update};
 
 /// Calls `$m!(Type, "path", "French label")` for each entity the API exposes.
 #[macro_export]
@@ -153,7 +153,9 @@ pub fn routes() -> Routes {
         ($parent:literal, $children:literal, $ty:ty, $column:literal) => {
             routes = routes.get(
                 concat!("/", $parent, "/{id}/", $children),
-                |state: State<AppState>, id: ApiPath<i64>, params: Query<Vec<(String, String)>>| {
+                |state: State<AppState>,
+                 id: ApiPath<i64>,
+                 params: ApiQuery<Vec<(String, String)>>| {
                     list_children::<$ty>(state, id, params, $column)
                 },
             );

@@ -317,6 +317,7 @@ fn write_responses(success: &str, record: &Value) -> Value {
         "403": problem_response("Droits insuffisants"),
         "404": problem_response("Introuvable"),
         "409": problem_response("Modifié entre-temps : version périmée"),
+        "413": problem_response("Corps trop volumineux (plus de 1 Mio)"),
         "422": problem_response("Valeur refusée par les règles du programme"),
         "503": problem_response("Base de données injoignable"),
     })

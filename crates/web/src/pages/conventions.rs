@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, NodeLead, Organisation, Total,
@@ -14,6 +14,7 @@ use renouveau_store::{ListQuery, Record, summaries};
 use super::dashboard::View;
 use super::layout::{Page, PageError, render};
 use super::lookup::{all, by_ids, optional_date, partly_known_cost, whole_euros};
+use super::params::PageQuery;
 use crate::auth::Viewer;
 use crate::state::AppState;
 
@@ -55,7 +56,7 @@ struct ConventionsPage {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(shown): Query<View>,
+    PageQuery(shown): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = shown.figures(&viewer)?;
     let store = &state.store;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, Deliberation, GovernanceBody, NodeKind, OperationStatus, Territory,
@@ -17,6 +17,7 @@ use renouveau_store::{ListQuery, Store};
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
 use super::lookup::{by_ids, date, partly_known_granted, total_euros, whole_euros};
+use super::params::PageQuery;
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -127,7 +128,7 @@ struct Shown {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(view): Query<View>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures(&viewer)?;
     let figures = state

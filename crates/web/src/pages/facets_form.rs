@@ -2,13 +2,13 @@
 //! operation lacks is created by its form.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
     HousingFacet, InsertionFacet, Operation, Organisation, OrganisationKind, ValidationStatus,
 };
+use renouveau_store::authz::WriteAction;
 use renouveau_store::{ListQuery, Record, StoreError};
 
 use super::forms::{self, VERSION_FIELD};
@@ -16,8 +16,10 @@ use super::layout::{Page, PageError, render};
 use super::lookup;
 use super::operation_form::Group;
 use super::operations::{FormError, choices};
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 const LABELS: &[(&str, &str)] = &[
@@ -253,7 +255,7 @@ async fn facets_page(
 pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     if let Some(response) = forms::form_refused(&viewer, &format!("/operations/{id}/volets")) {
         return Ok(response);
@@ -279,10 +281,13 @@ pub async fn form(
 pub async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(form): Form<FacetForm>,
+    PagePath(id): PagePath<i64>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &form.csrf)?;
+    // Both facets are written by the same roles: the volet sent decides which one, later.
+    let actor = forms::writer::<HousingFacet>(&viewer, WriteAction::Update)?;
+    let form: FacetForm = body.form().await?;
+    forms::check_csrf(&viewer, &form.csrf)?;
     let (housing, insertion) = facets_of(&state, id).await?;
     let store = &state.store;
     let saved = match form.volet.as_str() {

@@ -2,21 +2,23 @@
 //! decision.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
     Amount, FieldErrorKind, FinancingLine, FinancingState, Operation, Organisation,
 };
+use renouveau_store::authz::WriteAction;
 use renouveau_store::{Record, StoreError};
 
 use super::forms::{self, VERSION_FIELD};
 use super::layout::{Page, PageError, render};
 use super::operation_form::Group;
 use super::operations::{FormError, choices};
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 const LABELS: &[(&str, &str)] = &[
@@ -181,7 +183,7 @@ async fn line_page(
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, line_id)): Path<(i64, i64)>,
+    PagePath((id, line_id)): PagePath<(i64, i64)>,
 ) -> Result<Response, PageError> {
     if let Some(response) =
         forms::form_refused(&viewer, &format!("/operations/{id}/financements/{line_id}"))
@@ -201,10 +203,12 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((id, line_id)): Path<(i64, i64)>,
-    Form(form): Form<LineForm>,
+    PagePath((id, line_id)): PagePath<(i64, i64)>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &form.csrf)?;
+    let actor = forms::writer::<FinancingLine>(&viewer, WriteAction::Update)?;
+    let form: LineForm = body.form().await?;
+    forms::check_csrf(&viewer, &form.csrf)?;
     let line = line_of(&state, id, line_id).await?;
     let (version, changed) = match form.apply(&line.data) {
         Ok(changed) => changed,

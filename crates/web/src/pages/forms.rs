@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use renouveau_domain::calendar::parse_typed_date;
 use renouveau_domain::{Actor, Amount, FieldError, FieldErrorKind};
+use renouveau_store::authz::{self, WriteAction};
 use renouveau_store::{Entity, Store, StoreError};
 
 use super::layout::PageError;
@@ -59,17 +60,25 @@ pub fn form_refused(viewer: &Viewer, path: &str) -> Option<Response> {
     }
 }
 
-/// Sending a form: the acting user, once the form's CSRF token matches the session's.
-pub fn submitter(viewer: &Viewer, sent_csrf: &str) -> Result<Actor, PageError> {
+/// The acting user of a form, checked before the form is read: signed in (401 otherwise) and
+/// of a role that may make `action` on some `E` (403 otherwise). The store decides on the record.
+pub fn writer<E: Entity>(viewer: &Viewer, action: WriteAction) -> Result<Actor, PageError> {
     let actor = viewer.actor()?;
-    if !viewer
+    authz::authorize_role::<E>(&actor, action)?;
+    Ok(actor)
+}
+
+/// The form, once read, must carry the session's CSRF token.
+pub fn check_csrf(viewer: &Viewer, sent_csrf: &str) -> Result<(), PageError> {
+    if viewer
         .csrf
         .as_deref()
         .is_some_and(|expected| same_secret(sent_csrf, expected))
     {
-        return Err(WebError::Csrf.into());
+        Ok(())
+    } else {
+        Err(WebError::Csrf.into())
     }
-    Ok(actor)
 }
 
 /// A store refusal the person can fix from the form (invalid value, stale version); any other

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{Fund, FundContribution, Organisation, Total};
 use renouveau_store::summaries::{self, Figures};
@@ -12,6 +12,7 @@ use renouveau_store::summaries::{self, Figures};
 use super::dashboard::View;
 use super::layout::{Page, PageError, render};
 use super::lookup::{all, by_ids, partly_known_granted, total_euros, whole_euros};
+use super::params::PageQuery;
 use crate::auth::Viewer;
 use crate::state::AppState;
 
@@ -45,7 +46,7 @@ struct FundingPage {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(view): Query<View>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures(&viewer)?;
     let store = &state.store;

@@ -3,18 +3,21 @@
 //! archived record. Records are named in the URL as in the API (`/historique/operations/12`).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use renouveau_domain::Actor;
 use renouveau_store::audit::AuditEntry;
+use renouveau_store::authz::{self, WriteAction};
 use renouveau_store::{Entity, Store};
 use serde_json::{Map, Value};
 
 use super::audit_view::{self, Authors};
 use super::forms;
 use super::layout::{Page, PageError, render};
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// Fields every record carries, which say nothing about what changed.
@@ -59,7 +62,7 @@ struct HistoryPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((entity, id)): Path<(String, i64)>,
+    PagePath((entity, id)): PagePath<(String, i64)>,
 ) -> Result<Response, PageError> {
     let record = load(&state.store, &viewer, &entity, id).await?;
     let title = format!("Historique : {}", record.name);
@@ -83,24 +86,38 @@ pub struct RestoreForm {
 pub async fn restore(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path((entity, id)): Path<(String, i64)>,
-    Form(form): Form<RestoreForm>,
+    PagePath((entity, id)): PagePath<(String, i64)>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &form.csrf)?;
+    let actor = viewer.actor()?;
     macro_rules! restore_if {
         ($ty:ty, $path:literal, $label:literal) => {
             if entity == $path {
-                state
-                    .store
-                    .records::<$ty>()
-                    .restore(&actor, id, form.version)
-                    .await?;
+                restore_record::<$ty>(&state.store, &viewer, &actor, id, body).await?;
                 return Ok(Redirect::to(&format!("/historique/{entity}/{id}")).into_response());
             }
         };
     }
     crate::api_entities!(restore_if);
     Err(WebError::NotFound.into())
+}
+
+/// Restores record `id` of `E`; the form is read once the actor's role may restore some `E`.
+async fn restore_record<E: Entity>(
+    store: &Store,
+    viewer: &Viewer,
+    actor: &Actor,
+    id: i64,
+    body: UnreadBody,
+) -> Result<(), PageError> {
+    authz::authorize_role::<E>(actor, WriteAction::Restore)?;
+    let form: RestoreForm = body.form().await?;
+    forms::check_csrf(viewer, &form.csrf)?;
+    store
+        .records::<E>()
+        .restore(actor, id, form.version)
+        .await?;
+    Ok(())
 }
 
 async fn load(store: &Store, viewer: &Viewer, entity: &str, id: i64) -> Result<Loaded, WebError> {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use renouveau_domain::{Document, Indicator, Observation, Target, Territory, ValidationStatus};
@@ -14,6 +14,7 @@ use renouveau_store::{ListQuery, Record, Store};
 
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{all, by_ids, date, number, source_text};
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -233,7 +234,7 @@ struct IndicatorPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let indicator = store.records::<Indicator>().get(id).await?;

@@ -2,16 +2,18 @@
 //! back here, with the message next to the field.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{Milestone, Operation};
+use renouveau_store::authz::WriteAction;
 
 use super::forms;
 use super::layout::{Page, PageError, render};
 use super::operations::FormError;
+use super::params::PagePath;
 use crate::auth::Viewer;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 const LABELS: &[(&str, &str)] = &[
@@ -83,7 +85,7 @@ async fn milestone_page(
 pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     if let Some(response) = forms::form_refused(&viewer, &format!("/operations/{id}/jalons")) {
         return Ok(response);
@@ -100,10 +102,12 @@ pub async fn form(
 pub async fn add(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(form): Form<MilestoneForm>,
+    PagePath(id): PagePath<i64>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &form.csrf)?;
+    let actor = forms::writer::<Milestone>(&viewer, WriteAction::Create)?;
+    let form: MilestoneForm = body.form().await?;
+    forms::check_csrf(&viewer, &form.csrf)?;
     let milestone = match form.to_milestone(id) {
         Ok(milestone) => milestone,
         Err(error) => return milestone_page(&state, &viewer, id, form, Some(error)).await,

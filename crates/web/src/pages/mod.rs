@@ -14,6 +14,7 @@ mod lookup;
 mod milestone_form;
 mod operation_form;
 mod operations;
+mod params;
 mod partners;
 mod review;
 mod session;

@@ -3,8 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
@@ -12,13 +11,16 @@ use renouveau_domain::{
     TerritoryLevel, ValidationStatus,
 };
 use renouveau_store::StoreError;
+use renouveau_store::authz::WriteAction;
 
 use super::forms::{self, VERSION_FIELD};
 use super::layout::{Page, PageError, render};
 use super::lookup;
 use super::operations::{Choice, FormError, choices};
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// The French names of the fields, for messages that name another field.
@@ -322,9 +324,11 @@ pub async fn new_form(
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(form): Form<OperationForm>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &form.csrf)?;
+    let actor = forms::writer::<Operation>(&viewer, WriteAction::Create)?;
+    let form: OperationForm = body.form().await?;
+    forms::check_csrf(&viewer, &form.csrf)?;
     let programmes = lookup::all::<Programme>(&state.store, "code").await?;
     let Some(programme_id) = programmes.iter().map(|p| p.id).min() else {
         return Err(WebError::bad_request(
@@ -354,7 +358,7 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     if let Some(response) = forms::form_refused(&viewer, &format!("/operations/{id}/modifier")) {
         return Ok(response);
@@ -382,10 +386,12 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(form): Form<OperationForm>,
+    PagePath(id): PagePath<i64>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &form.csrf)?;
+    let actor = forms::writer::<Operation>(&viewer, WriteAction::Update)?;
+    let form: OperationForm = body.form().await?;
+    forms::check_csrf(&viewer, &form.csrf)?;
     let current = state.store.records::<Operation>().get(id).await?;
     let editing = Editing {
         id,

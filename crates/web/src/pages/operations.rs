@@ -4,8 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{
@@ -13,6 +12,7 @@ use renouveau_domain::{
     HousingFacet, InsertionFacet, Milestone, Operation, OperationAction, OperationKind,
     OperationStatus, Organisation, Territory, TerritoryLevel, Total, ValidationStatus,
 };
+use renouveau_store::authz::WriteAction;
 use renouveau_store::{
     Edition, FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries,
 };
@@ -21,9 +21,10 @@ use super::audit_view::{self, Authors};
 use super::forms;
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
+use super::params::{PagePath, PageQuery};
 use crate::auth::Viewer;
-use crate::auth::secret::same_secret;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 const PER_PAGE: u32 = 20;
@@ -200,7 +201,7 @@ struct FilterNames {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(filters): Query<Filters>,
+    PageQuery(filters): PageQuery<Filters>,
 ) -> Result<Response, PageError> {
     let sort = if filters.sort.is_empty() {
         "title"
@@ -533,7 +534,7 @@ impl OperationPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Result<Response, PageError> {
     operation_page(&state, &viewer, id, None).await
 }
@@ -848,17 +849,12 @@ impl FinancingForm {
 pub async fn add_financing(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(form): Form<FinancingForm>,
+    PagePath(id): PagePath<i64>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = viewer.actor()?;
-    if !viewer
-        .csrf
-        .as_deref()
-        .is_some_and(|expected| same_secret(&form.csrf, expected))
-    {
-        return Err(WebError::Csrf.into());
-    }
+    let actor = super::forms::writer::<FinancingLine>(&viewer, WriteAction::Create)?;
+    let form: FinancingForm = body.form().await?;
+    super::forms::check_csrf(&viewer, &form.csrf)?;
     let line = match form.to_line(id) {
         Ok(line) => line,
         Err(error) => return operation_page(&state, &viewer, id, Some(error)).await,

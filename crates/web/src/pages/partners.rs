@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{
     Convention, ConventionNode, ConventionSignatory, Deliberation, FinancingLine, Fund,
@@ -15,6 +15,7 @@ use renouveau_store::{Edition, FilterOp, ListQuery, Record, Store, summaries};
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{all, by_ids, by_ids_in, date, partly_known_granted, total_euros, whole_euros};
+use super::params::{PagePath, PageQuery};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -40,7 +41,7 @@ struct PartnersPage {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(view): Query<View>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures(&viewer)?;
     let store = &state.store;
@@ -135,8 +136,8 @@ async fn list_where_in<E: renouveau_store::Entity>(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Query(view): Query<View>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures(&viewer)?;
     let store = &state.store;

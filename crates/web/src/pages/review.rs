@@ -2,7 +2,6 @@
 //! team's two answers: validate, or return with a comment saying what to correct.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,6 +9,7 @@ use renouveau_domain::{
     FinancingLine, HousingFacet, Indicator, InsertionFacet, Observation, Operation, Organisation,
     Reviewed, ValidationStatus,
 };
+use renouveau_store::authz;
 use renouveau_store::{Entity, FilterOp, ListQuery, Record, Store};
 
 use super::forms;
@@ -18,6 +18,7 @@ use super::lookup::{by_ids, date};
 use super::operations::FormError;
 use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// One record awaiting the team's review.
@@ -223,9 +224,12 @@ pub struct Answer {
 pub async fn answer(
     State(state): State<AppState>,
     viewer: Viewer,
-    Form(answer): Form<Answer>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
-    let actor = forms::submitter(&viewer, &answer.csrf)?;
+    let actor = viewer.actor()?;
+    authz::authorize_review(&actor, "review queue")?;
+    let answer: Answer = body.form().await?;
+    forms::check_csrf(&viewer, &answer.csrf)?;
     let status = match answer.decision.as_str() {
         "valider" => ValidationStatus::Validated,
         "renvoyer" => ValidationStatus::Returned,

@@ -5,8 +5,7 @@
 //! own CSRF token (see `auth::sign_in_token`).
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -16,11 +15,13 @@ use renouveau_store::{accounts, sign_in};
 use serde::Deserialize;
 
 use super::layout::{Page, PageError, render};
+use super::params::PageQuery;
 use crate::auth::secret::{hash_token, new_token, same_secret};
 use crate::auth::{
     self, ClientAddress, DEVICE_COOKIE, SESSION_COOKIE, Viewer, password, sign_in_token, throttle,
 };
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// How long a browser stays known after its last sign-in.
@@ -46,7 +47,7 @@ pub async fn form(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Query(next): Query<Next>,
+    PageQuery(next): PageQuery<Next>,
 ) -> Result<impl IntoResponse, PageError> {
     let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
     let page = render(&LoginPage {
@@ -74,8 +75,9 @@ pub async fn sign_in(
     viewer: Viewer,
     client: ClientAddress,
     jar: CookieJar,
-    Form(form): Form<Credentials>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
+    let form: Credentials = body.form().await?;
     if !sign_in_token::matches(&jar, &form.csrf) {
         tracing::warn!("sign-in refused: missing or wrong form token");
         let (jar, csrf) = sign_in_token::issue(jar, state.secure_cookies);
@@ -183,11 +185,12 @@ pub async fn sign_out(
     State(state): State<AppState>,
     viewer: Viewer,
     jar: CookieJar,
-    Form(form): Form<SignOut>,
+    body: UnreadBody,
 ) -> Result<Response, PageError> {
     let Some(expected) = viewer.csrf.as_deref() else {
         return Ok(Redirect::to("/").into_response());
     };
+    let form: SignOut = body.form().await?;
     if !same_secret(&form.csrf, expected) {
         return Err(WebError::Csrf.into());
     }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use renouveau_domain::{Operation, Organisation, Territory, TerritoryLevel};
 use renouveau_report::{AreaKind, Map, MapArea, Unit, choropleth};
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{by_ids, number, whole_euros};
+use super::params::{PagePath, PageQuery};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -103,7 +104,7 @@ struct MapPage {
 pub async fn map(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<MapQuery>,
+    PageQuery(query): PageQuery<MapQuery>,
 ) -> Result<impl IntoResponse, PageError> {
     let store = &state.store;
     let measure = Measure::parse(&query.couleur)?;
@@ -332,8 +333,8 @@ struct TerritoryPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Query(view): Query<View>,
+    PagePath(id): PagePath<i64>,
+    PageQuery(view): PageQuery<View>,
 ) -> Result<impl IntoResponse, PageError> {
     let counted = view.figures(&viewer)?;
     let store = &state.store;

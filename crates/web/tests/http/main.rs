@@ -12,6 +12,7 @@ mod pages;
 mod read_cache;
 mod review;
 mod search;
+mod serving;
 mod sign_in;
 mod support;
 mod tokens;

@@ -3,7 +3,9 @@
 //! says. Between two cells every record of the fixture is live again, so that each cell is
 //! decided by who asks and nothing else.
 
+mod before_body;
 mod fixture;
+mod parameters;
 mod table;
 
 use std::collections::HashMap;
