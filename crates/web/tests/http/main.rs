@@ -13,5 +13,6 @@ mod read_cache;
 mod review;
 mod search;
 mod sign_in;
+mod site_frame;
 mod support;
 mod tokens;
