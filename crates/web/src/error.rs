@@ -59,7 +59,7 @@ impl WebError {
     /// The sentence shown to the person.
     pub fn message_fr(&self) -> String {
         if self.status() == StatusCode::SERVICE_UNAVAILABLE {
-            return "La base de données est momentanément injoignable ; réessayez dans un instant."
+            return "La base de données est momentanément injoignable\u{a0}; réessayez dans un instant."
                 .into();
         }
         match self {
@@ -68,7 +68,7 @@ impl WebError {
             Self::BadRequest { message_fr, .. } => message_fr.clone(),
             Self::NotFound => "Cette page n'existe pas.".into(),
             Self::Csrf => {
-                "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez."
+                "Le formulaire a expiré ou ne vient pas de ce site\u{a0}: rechargez la page et recommencez."
                     .into()
             }
             Self::Render(_) => "La page n'a pas pu être affichée.".into(),

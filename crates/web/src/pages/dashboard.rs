@@ -85,7 +85,7 @@ impl View {
             "valides" => Ok(Figures::Validated),
             _ => Err(WebError::bad_request(
                 "chiffres",
-                "Choisissez « tous » ou « valides ».",
+                "Choisissez «\u{a0}tous\u{a0}» ou «\u{a0}valides\u{a0}».",
             )),
         }
     }

@@ -61,7 +61,7 @@ pub async fn show(
     Path((entity, id)): Path<(String, i64)>,
 ) -> Result<Response, PageError> {
     let record = load(&state.store, &entity, id).await?;
-    let title = format!("Historique : {}", record.name);
+    let title = format!("Historique\u{a0}: {}", record.name);
     Ok(render(&HistoryPage {
         page: Page::new(&viewer, "", title.clone()).crumb("", title),
         entity,
@@ -159,7 +159,7 @@ fn step(entry: &AuditEntry) -> Step {
         .collect();
     Step {
         when: entry.occurred_at.format("%d/%m/%Y %H:%M:%S").to_string(),
-        who: entry.actor_label.clone(),
+        who: super::lookup::actor(&entry.actor_label),
         what: super::lookup::audit_action(&entry.action),
         version: entry.record_version,
         fields,

@@ -18,6 +18,7 @@ mod partners;
 mod review;
 mod session;
 mod territories;
+mod typography;
 
 use crate::routes::Routes;
 

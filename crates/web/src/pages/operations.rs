@@ -166,10 +166,12 @@ fn parse_id(field: &str, value: &str) -> Result<Option<i64>, WebError> {
     if value.is_empty() {
         return Ok(None);
     }
-    value
-        .parse()
-        .map(Some)
-        .map_err(|_| WebError::bad_request(field, format!("« {field} » doit être un identifiant.")))
+    value.parse().map(Some).map_err(|_| {
+        WebError::bad_request(
+            field,
+            format!("«\u{a0}{field}\u{a0}» doit être un identifiant."),
+        )
+    })
 }
 
 /// Keeps in `ids` only what is also in `other` (or sets it, the first time).
@@ -677,7 +679,7 @@ async fn operation_page(
         for entry in entries {
             history.push(HistoryRow {
                 when: entry.occurred_at.format("%d/%m/%Y %H:%M").to_string(),
-                who: entry.actor_label.clone(),
+                who: lookup::actor(&entry.actor_label),
                 what: lookup::audit_action(&entry.action).into(),
                 record: if entry.entity == "operation" {
                     "opération".into()

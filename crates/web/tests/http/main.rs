@@ -16,3 +16,4 @@ mod sign_in;
 mod site_frame;
 mod support;
 mod tokens;
+mod typography;
