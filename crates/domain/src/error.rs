@@ -21,7 +21,11 @@ impl FieldError {
 
     /// The message shown to a French-speaking user.
     pub fn message_fr(&self) -> String {
-        format!("Champ « {} » : {}", self.field, self.kind.message_fr())
+        format!(
+            "Champ «\u{a0}{}\u{a0}»\u{a0}: {}",
+            self.field,
+            self.kind.message_fr()
+        )
     }
 }
 
@@ -82,33 +86,35 @@ impl FieldErrorKind {
             }
             Self::SiretNotInSiren => "le SIRET ne commence pas par le SIREN".into(),
             Self::InvalidInsee => {
-                "code INSEE invalide (5 caractères : département puis commune)".into()
+                "code INSEE invalide (5 caractères\u{a0}: département puis commune)".into()
             }
-            Self::InvalidCode { expected } => format!("code invalide (attendu : {expected})"),
-            Self::InvalidAmount => "montant invalide (exemple : 1 234,56)".into(),
+            Self::InvalidCode { expected } => format!("code invalide (attendu\u{a0}: {expected})"),
+            Self::InvalidAmount => "montant invalide (exemple\u{a0}: 1\u{202f}234,56)".into(),
             Self::TooLarge => {
                 "montant trop élevé (10\u{a0}000\u{a0}milliards d'euros au plus)".into()
             }
             Self::Negative => "la valeur ne peut pas être négative".into(),
             Self::InvalidDate => "date invalide (format JJ/MM/AAAA, année de 1000 à 9999)".into(),
             Self::EndBeforeStart { start_field } => {
-                format!("la fin précède le début (« {start_field} »)")
+                format!("la fin précède le début («\u{a0}{start_field}\u{a0}»)")
             }
-            Self::Exceeds { other_field } => format!("dépasse « {other_field} »"),
+            Self::Exceeds { other_field } => format!("dépasse «\u{a0}{other_field}\u{a0}»"),
             Self::TransitionNotAllowed { from, to } => {
-                format!("passage de « {from} » à « {to} » non autorisé")
+                format!("passage de «\u{a0}{from}\u{a0}» à «\u{a0}{to}\u{a0}» non autorisé")
             }
             Self::UnknownValue { allowed } => {
                 format!(
-                    "valeur inconnue (valeurs possibles : {})",
+                    "valeur inconnue (valeurs possibles\u{a0}: {})",
                     allowed.join(", ")
                 )
             }
             Self::UnknownReference { table, id } => {
-                format!("l'enregistrement {id} de « {table} » n'existe pas ou est archivé")
+                format!(
+                    "l'enregistrement {id} de «\u{a0}{table}\u{a0}» n'existe pas ou est archivé"
+                )
             }
             Self::Duplicate => "cette valeur existe déjà".into(),
-            Self::Inconsistent { reason } => format!("valeurs incohérentes : {reason}"),
+            Self::Inconsistent { reason } => format!("valeurs incohérentes\u{a0}: {reason}"),
             Self::NulCharacter => "le caractère nul (U+0000) n'est pas accepté".into(),
         }
     }

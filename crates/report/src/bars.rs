@@ -104,7 +104,7 @@ fn description(chart: &BarChart, totals: &[f64]) -> String {
         .max(chart.rows.iter().map(|r| r.values.len()).max().unwrap_or(0));
     let names: Vec<String> = (0..count).map(|i| series_name(chart, i)).collect();
     let mut desc = format!(
-        "Diagramme en barres : {} ligne{}, {} série{} ({}).",
+        "Diagramme en barres\u{a0}: {} ligne{}, {} série{} ({}).",
         chart.rows.len(),
         if chart.rows.len() > 1 { "s" } else { "" },
         count,
@@ -118,7 +118,7 @@ fn description(chart: &BarChart, totals: &[f64]) -> String {
         .filter(|(_, total)| **total > 0.0);
     match top {
         Some((index, total)) => desc.push_str(&format!(
-            " Total le plus élevé : {} avec {}.",
+            " Total le plus élevé\u{a0}: {} avec {}.",
             chart.rows[index].label,
             chart.unit.format(*total)
         )),
@@ -224,7 +224,7 @@ pub fn bar_chart(chart: &BarChart) -> String {
             }
             out.push_str(&format!(
                 "<rect class=\"bar-segment\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" \
-                 stroke=\"#fff\" stroke-width=\"0.5\"><title>{} : {}</title></rect>",
+                 stroke=\"#fff\" stroke-width=\"0.5\"><title>{}\u{a0}: {}</title></rect>",
                 num(x),
                 num(y),
                 num(width),
@@ -296,7 +296,7 @@ mod tests {
         assert!((x0 + w[0] - x1).abs() < 0.2);
         assert_eq!(
             title_of(segments[0]).unwrap(),
-            "État : 1\u{A0}M€",
+            "État\u{A0}: 1\u{A0}M€",
             "segment title names series and value"
         );
     }

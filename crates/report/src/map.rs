@@ -219,8 +219,8 @@ impl Fit {
 
 fn area_title(area: &MapArea, unit: &Unit) -> String {
     match area.value.filter(|v| v.is_finite()) {
-        Some(value) => format!("{} : {}", area.name, unit.format(value)),
-        None if area.kind == AreaKind::Fill => format!("{} : pas de donnée", area.name),
+        Some(value) => format!("{}\u{a0}: {}", area.name, unit.format(value)),
+        None if area.kind == AreaKind::Fill => format!("{}\u{a0}: pas de donnée", area.name),
         None => area.name.clone(),
     }
 }
@@ -362,13 +362,13 @@ fn description(map: &Map, parsed: &[(&MapArea, Shape)], values: &[f64]) -> Strin
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         desc.push_str(&format!(
-            " colorés selon « {} », de {} à {}",
+            " colorés selon «\u{a0}{}\u{a0}», de {} à {}",
             map.legend,
             map.unit.format(min),
             map.unit.format(max)
         ));
         if fills > values.len() {
-            desc.push_str(&format!(" ; {} sans donnée", fills - values.len()));
+            desc.push_str(&format!("\u{a0}; {} sans donnée", fills - values.len()));
         }
         desc.push('.');
         if let Some((top, _)) = parsed
@@ -378,7 +378,7 @@ fn description(map: &Map, parsed: &[(&MapArea, Shape)], values: &[f64]) -> Strin
             .max_by(|a, b| a.1.total_cmp(&b.1))
         {
             desc.push_str(&format!(
-                " Valeur la plus élevée : {}.",
+                " Valeur la plus élevée\u{a0}: {}.",
                 area_title(top, &map.unit)
             ));
         }
@@ -469,7 +469,7 @@ mod tests {
             Some("/communes/62498")
         );
         assert_ne!(lievin.parent_element().unwrap().tag_name().name(), "a");
-        assert_eq!(title_of(lens).unwrap(), "Lens : 200\u{A0}logements");
+        assert_eq!(title_of(lens).unwrap(), "Lens\u{A0}: 200\u{A0}logements");
 
         // Lens lies east of Liévin, so its path is further right; both share the same rows.
         let xs = |p: roxmltree::Node<'_, '_>| -> Vec<f64> {
@@ -690,7 +690,7 @@ mod tests {
         );
         assert_eq!(
             title_of(markers[0]).unwrap(),
-            "Cité 12 : 350\u{A0}logements"
+            "Cité 12\u{A0}: 350\u{A0}logements"
         );
         // The centroid of the 0.02° square centred on (2.81, 50.41) maps inside the drawing.
         let cx: f64 = markers[0].attribute("cx").unwrap().parse().unwrap();
@@ -719,7 +719,7 @@ mod tests {
         let path = elements(&doc, "path").next().unwrap();
         assert_eq!(
             title_of(path).unwrap(),
-            "<script>alert(1)</script> : 1\u{A0}logements"
+            "<script>alert(1)</script>\u{A0}: 1\u{A0}logements"
         );
         assert_eq!(
             path.parent_element().unwrap().attribute("href"),

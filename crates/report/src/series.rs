@@ -109,7 +109,7 @@ fn description(
     let unit = chart.unit.as_str();
     let mut desc = if points.len() == 1 {
         format!(
-            "Une mesure, le {} : {}.",
+            "Une mesure, le {}\u{a0}: {}.",
             french_date(last.0),
             with_unit(last.1, unit)
         )
@@ -125,14 +125,14 @@ fn description(
     };
     if let Some((date, value)) = chart.target {
         desc.push_str(&format!(
-            " Cible : {} au {}.",
+            " Cible\u{a0}: {} au {}.",
             with_unit(value, unit),
             french_date(date)
         ));
     }
     if let Some(p) = &chart.projection {
         desc.push_str(&format!(
-            " Rythme actuel : {} par an",
+            " Rythme actuel\u{a0}: {} par an",
             with_unit(p.per_year, unit)
         ));
         match (p.reaches_target_on, chart.target) {
@@ -264,9 +264,9 @@ pub fn series_chart(chart: &SeriesChart) -> String {
         out.push_str(&format!(
             "<g class=\"target\"><line x1=\"{}\" x2=\"{}\" y1=\"{ty}\" y2=\"{ty}\" stroke=\"{GREY}\" \
              stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" fill=\"{GREY_DARK}\">Cible : {}</text>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\" fill=\"{GREY_DARK}\">Cible\u{a0}: {}</text>\
              <path d=\"M{tx} {}L{} {ty}L{tx} {}L{} {ty}Z\" fill=\"#fff\" stroke=\"{BLUE_FRANCE}\" stroke-width=\"2\">\
-             <title>Cible : {} au {}</title></path></g>",
+             <title>Cible\u{a0}: {} au {}</title></path></g>",
             num(LEFT),
             num(RIGHT),
             num(RIGHT),
@@ -286,7 +286,7 @@ pub fn series_chart(chart: &SeriesChart) -> String {
     if let Some((p, (end_date, end_value))) = &projection {
         out.push_str(&format!(
             "<line class=\"projection\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{BLUE_MAIN}\" \
-             stroke-width=\"2\" stroke-dasharray=\"4 4\"><title>Projection au rythme actuel : {} par an</title></line>",
+             stroke-width=\"2\" stroke-dasharray=\"4 4\"><title>Projection au rythme actuel\u{a0}: {} par an</title></line>",
             num(x(p.from.0)),
             num(y(p.from.1)),
             num(x(*end_date)),
@@ -309,7 +309,7 @@ pub fn series_chart(chart: &SeriesChart) -> String {
     for (date, value) in &points {
         out.push_str(&format!(
             "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{BLUE_FRANCE}\" stroke=\"#fff\" stroke-width=\"1\">\
-             <title>{} : {}</title></circle>",
+             <title>{}\u{a0}: {}</title></circle>",
             num(x(*date)),
             num(y(*value)),
             french_date(*date),
@@ -384,7 +384,7 @@ mod tests {
         assert_eq!(circles.len(), 3);
         assert_eq!(
             title_of(circles[1]).unwrap(),
-            "01/01/2021 : 1\u{202F}000\u{A0}logements"
+            "01/01/2021\u{A0}: 1\u{202F}000\u{A0}logements"
         );
         // Later points with higher values sit further right and higher up.
         assert!(attr(circles[2], "cx") > attr(circles[1], "cx"));

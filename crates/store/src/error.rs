@@ -54,14 +54,14 @@ impl StoreError {
                 "Vous n'avez pas le droit de faire cette modification.".into()
             }
             Self::UnsupportedUrl(url) => format!(
-                "Adresse de base de données non reconnue : « {url} » (attendu : sqlite://CHEMIN ou postgres://...)."
+                "Adresse de base de données non reconnue\u{a0}: «\u{a0}{url}\u{a0}» (attendu\u{a0}: sqlite://CHEMIN ou postgres://...)."
             ),
             Self::Corrupt { table, id, .. } => format!(
-                "{} n°{id} est illisible dans la base : lancez « renouveau check ».",
+                "{} n°{id} est illisible dans la base\u{a0}: lancez «\u{a0}renouveau check\u{a0}».",
                 table_label_fr(table)
             ),
             Self::Database(_) | Self::Migration(_) => {
-                "La base de données a rencontré une erreur ; l'opération n'a pas été enregistrée."
+                "La base de données a rencontré une erreur\u{a0}; l'opération n'a pas été enregistrée."
                     .into()
             }
         }

@@ -33,6 +33,9 @@ fn routes() -> Routes {
         .get("/api/openapi.json", api::openapi::document)
         .get("/healthz", health)
         .get("/static/style.css", stylesheet)
+        .get("/static/favicon.svg", icon)
+        // Browsers ask for this path whatever the page says: the same icon, with its true type.
+        .get("/favicon.ico", icon)
 }
 
 /// The (method, path template) of every route, for tests that must cover them all.
@@ -179,5 +182,15 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../assets/style.css"),
+    )
+}
+
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../assets/favicon.svg"),
     )
 }

@@ -62,7 +62,7 @@ impl WebError {
     /// The sentence shown to the person.
     pub fn message_fr(&self) -> String {
         if self.status() == StatusCode::SERVICE_UNAVAILABLE {
-            return "La base de données est momentanément injoignable ; réessayez dans un instant."
+            return "La base de données est momentanément injoignable\u{a0}; réessayez dans un instant."
                 .into();
         }
         match self {
@@ -75,7 +75,7 @@ impl WebError {
                 crate::extract::BODY_LIMIT_BYTES / (1024 * 1024)
             ),
             Self::Csrf => {
-                "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et recommencez."
+                "Le formulaire a expiré ou ne vient pas de ce site\u{a0}: rechargez la page et recommencez."
                     .into()
             }
             Self::Render(_) => "La page n'a pas pu être affichée.".into(),

@@ -23,6 +23,9 @@ pub const DEVICE_COOKIE: &str = "renouveau_appareil";
 /// How long a browser session lasts without signing in again.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
 
+/// How long a browser stays known after its last sign-in (the device cookie's lifetime).
+pub const DEVICE_LIFETIME: Duration = Duration::days(365);
+
 /// Every API token starts with this, so that a leaked one is recognisable.
 pub const API_TOKEN_MARK: &str = "rnv_";
 

@@ -46,6 +46,7 @@ impl Authors {
                 format!("{} ({organisation})", entry.actor_label)
             }
             (Some(_), None) if self.show_people => entry.actor_label.clone(),
+            (None, None) if self.show_people => lookup::actor(&entry.actor_label),
             (_, Some(organisation)) => organisation,
             (Some(_), None) => "Un partenaire".into(),
             (None, None) => "Équipe du programme".into(),

@@ -89,7 +89,7 @@ impl View {
             _ => {
                 return Err(WebError::bad_request(
                     "chiffres",
-                    "Choisissez « tous » ou « valides ».",
+                    "Choisissez «\u{a0}tous\u{a0}» ou «\u{a0}valides\u{a0}».",
                 ));
             }
         };

@@ -142,8 +142,9 @@ impl FacetForm {
             .map(Some)
             .map_err(|_| FormError {
                 field: VERSION_FIELD.into(),
-                message: "Le formulaire ne dit pas quelle version il modifie : rechargez la page."
-                    .into(),
+                message:
+                    "Le formulaire ne dit pas quelle version il modifie\u{a0}: rechargez la page."
+                        .into(),
             })
     }
 }
@@ -236,10 +237,14 @@ async fn facets_page(
     };
     let title = operation.data.title.clone();
     let html = render(&FacetsPage {
-        page: Page::new(viewer, "/operations", format!("Volets de « {title} »"))
-            .crumb("/operations", "Opérations")
-            .crumb(format!("/operations/{id}"), title)
-            .crumb("", "Volets logement et insertion"),
+        page: Page::new(
+            viewer,
+            "/operations",
+            format!("Volets de «\u{a0}{title}\u{a0}»"),
+        )
+        .crumb("/operations", "Opérations")
+        .crumb(format!("/operations/{id}"), title)
+        .crumb("", "Volets logement et insertion"),
         operation_id: id,
         housing_exists: housing.is_some(),
         insertion_exists: insertion.is_some(),

@@ -63,7 +63,7 @@ impl LineForm {
     fn apply(&self, line: &FinancingLine) -> Result<(i64, FinancingLine), FormError> {
         let version = self.version.trim().parse().map_err(|_| FormError {
             field: VERSION_FIELD.into(),
-            message: "Le formulaire ne dit pas quelle version il modifie : rechargez la page."
+            message: "Le formulaire ne dit pas quelle version il modifie\u{a0}: rechargez la page."
                 .into(),
         })?;
         let state: FinancingState = self

@@ -88,7 +88,10 @@ pub fn refusal(error: StoreError, labels: &[(&str, &str)]) -> Result<FormError, 
         StoreError::Invalid(e) => {
             let mut message = e.message_fr();
             for (field, label) in labels {
-                message = message.replace(&format!("« {field} »"), &format!("« {label} »"));
+                message = message.replace(
+                    &format!("«\u{a0}{field}\u{a0}»"),
+                    &format!("«\u{a0}{label}\u{a0}»"),
+                );
             }
             Ok(FormError {
                 message,
@@ -161,7 +164,7 @@ pub fn count(field: &str, value: &str) -> Result<i64, FormError> {
     }
     value.parse().map_err(|_| FormError {
         field: field.to_string(),
-        message: "Indiquez un nombre entier (exemple : 120).".into(),
+        message: "Indiquez un nombre entier (exemple\u{a0}: 120).".into(),
     })
 }
 
@@ -178,7 +181,7 @@ pub fn decimal(field: &str, value: &str) -> Result<Option<f64>, FormError> {
         .map(Some)
         .ok_or_else(|| FormError {
             field: field.to_string(),
-            message: "Indiquez un nombre (exemple : 85,5).".into(),
+            message: "Indiquez un nombre (exemple\u{a0}: 85,5).".into(),
         })
 }
 

@@ -65,7 +65,7 @@ pub async fn show(
     PagePath((entity, id)): PagePath<(String, i64)>,
 ) -> Result<Response, PageError> {
     let record = load(&state.store, &viewer, &entity, id).await?;
-    let title = format!("Historique : {}", record.name);
+    let title = format!("Historique\u{a0}: {}", record.name);
     Ok(render(&HistoryPage {
         page: Page::new(&viewer, "", title.clone()).crumb("", title),
         entity,

@@ -174,7 +174,7 @@ impl IndicatorRow {
             territory: p.territory.clone().unwrap_or_default(),
             percent: p
                 .percent()
-                .map(|v| format!("{v} %"))
+                .map(|v| format!("{v}\u{a0}%"))
                 .unwrap_or_else(|| "—".into()),
             projected: p
                 .projection

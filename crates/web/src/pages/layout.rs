@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::typography::french_spacing;
 use crate::auth::Viewer;
 use crate::error::{WebError, add_retry_after};
 
@@ -85,9 +86,11 @@ impl Page {
     }
 }
 
-/// Renders a page template.
+/// Renders a page template, with French spacing in what people typed and the data holds (see
+/// [`french_spacing`]).
 pub fn render(template: &impl Template) -> Result<Html<String>, PageError> {
-    Ok(Html(template.render().map_err(WebError::from)?))
+    let html = template.render().map_err(WebError::from)?;
+    Ok(Html(french_spacing(&html)))
 }
 
 /// A failed page request, answered with an HTML page in French.
@@ -123,7 +126,7 @@ impl IntoResponse for PageError {
             message: self.0.message_fr(),
         };
         let mut response = match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
+            Ok(html) => (status, Html(french_spacing(&html))).into_response(),
             Err(_) => (status, self.0.message_fr()).into_response(),
         };
         add_retry_after(&mut response);

@@ -108,6 +108,15 @@ pub fn optional_euros(amount: Option<Amount>) -> String {
     amount.map_or_else(|| "non renseigné".to_string(), |a| a.to_french())
 }
 
+/// Who made a change, as the history shows it: a person's address, or « système » and the
+/// tool for the application's own commands (`system:init`).
+pub fn actor(label: &str) -> String {
+    match label.strip_prefix("system:") {
+        Some(tool) => format!("système ({tool})"),
+        None => label.to_string(),
+    }
+}
+
 /// "23/06/2025"
 pub fn date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
@@ -153,7 +162,7 @@ pub fn source_text(document: &Record<Document>, span: Option<(i64, i64)>) -> Str
     });
     match passage {
         Some(p) => format!(
-            "« {p} » ({}, caractères {start} à {end})",
+            "«\u{a0}{p}\u{a0}» ({}, caractères {start} à {end})",
             document.data.title
         ),
         None => format!("{}, caractères {start} à {end}", document.data.title),
@@ -206,6 +215,12 @@ mod tests {
         );
         assert_eq!(whole_euros(123_456_789), "1\u{202f}234\u{202f}568\u{a0}€");
         assert_eq!(date("2025-06-23".parse().unwrap()), "23/06/2025");
+    }
+
+    #[test]
+    fn system_actors_are_named_in_french() {
+        assert_eq!(actor("system:init"), "système (init)");
+        assert_eq!(actor("a@exemple.fr"), "a@exemple.fr");
     }
 
     #[test]

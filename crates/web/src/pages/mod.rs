@@ -10,6 +10,7 @@ mod funding;
 mod history;
 mod indicators;
 mod layout;
+mod legal;
 mod lookup;
 mod milestone_form;
 mod operation_form;
@@ -19,6 +20,7 @@ mod partners;
 mod review;
 mod session;
 mod territories;
+mod typography;
 
 use crate::routes::Routes;
 
@@ -59,5 +61,8 @@ pub fn routes() -> Routes {
         .get("/connexion", session::form)
         .post("/connexion", session::sign_in)
         .post("/deconnexion", session::sign_out)
+        .get("/mentions-legales", legal::legal_notice)
+        .get("/donnees-personnelles", legal::personal_data)
+        .get("/accessibilite", legal::accessibility)
         .fallback(layout::not_found)
 }

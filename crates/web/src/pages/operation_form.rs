@@ -122,7 +122,7 @@ impl OperationForm {
     fn version(&self) -> Result<i64, FormError> {
         self.version.trim().parse().map_err(|_| FormError {
             field: VERSION_FIELD.into(),
-            message: "Le formulaire ne dit pas quelle version il modifie : rechargez la page."
+            message: "Le formulaire ne dit pas quelle version il modifie\u{a0}: rechargez la page."
                 .into(),
         })
     }
@@ -202,7 +202,7 @@ async fn form_page(
             Page::new(
                 viewer,
                 "/operations",
-                format!("Modifier « {} »", editing.title),
+                format!("Modifier «\u{a0}{}\u{a0}»", editing.title),
             )
             .crumb("/operations", "Opérations")
             .crumb(format!("/operations/{}", editing.id), editing.title)
@@ -333,7 +333,7 @@ pub async fn create(
     let Some(programme_id) = programmes.iter().map(|p| p.id).min() else {
         return Err(WebError::bad_request(
             "programme_id",
-            "Aucun programme n'est enregistré : importez-le avant de créer des opérations.",
+            "Aucun programme n'est enregistré\u{a0}: importez-le avant de créer des opérations.",
         )
         .into());
     };

@@ -170,10 +170,12 @@ fn parse_id(field: &str, value: &str) -> Result<Option<i64>, WebError> {
     if value.is_empty() {
         return Ok(None);
     }
-    value
-        .parse()
-        .map(Some)
-        .map_err(|_| WebError::bad_request(field, format!("« {field} » doit être un identifiant.")))
+    value.parse().map(Some).map_err(|_| {
+        WebError::bad_request(
+            field,
+            format!("«\u{a0}{field}\u{a0}» doit être un identifiant."),
+        )
+    })
 }
 
 /// Keeps in `ids` only what is also in `other` (or sets it, the first time).

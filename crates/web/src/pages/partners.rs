@@ -248,7 +248,7 @@ pub async fn show(
         .map(|d| Line {
             href: String::new(),
             label: format!(
-                "n°{} du {} : {}",
+                "n°{} du {}\u{a0}: {}",
                 d.data.number,
                 date(d.data.decided_on),
                 d.data.title

@@ -198,7 +198,7 @@ async fn awaiting(store: &Store) -> Result<Vec<Awaiting>, WebError> {
             o,
             "Valeur d'indicateur",
             format!(
-                "{} : {} au {}",
+                "{}\u{a0}: {} au {}",
                 indicator.map(|i| i.data.name.as_str()).unwrap_or_default(),
                 super::lookup::number(o.data.value),
                 date(o.data.observed_on)

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use renouveau_store::{accounts, sign_in};
 use serde::Deserialize;
 
@@ -18,14 +18,12 @@ use super::layout::{Page, PageError, render};
 use super::params::PageQuery;
 use crate::auth::secret::{hash_token, new_token, same_secret};
 use crate::auth::{
-    self, ClientAddress, DEVICE_COOKIE, SESSION_COOKIE, Viewer, password, sign_in_token, throttle,
+    self, ClientAddress, DEVICE_COOKIE, DEVICE_LIFETIME, SESSION_COOKIE, Viewer, password,
+    sign_in_token, throttle,
 };
 use crate::error::WebError;
 use crate::extract::UnreadBody;
 use crate::state::AppState;
-
-/// How long a browser stays known after its last sign-in.
-const DEVICE_LIFETIME: Duration = Duration::days(365);
 
 #[derive(Template)]
 #[template(path = "login.html")]

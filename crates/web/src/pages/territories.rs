@@ -181,7 +181,7 @@ pub async fn map(
         Some(choropleth(&Map {
             id: "carte-bassin".into(),
             title: format!(
-                "Bassin minier : {} par {}",
+                "Bassin minier\u{a0}: {} par {}",
                 measure.label().to_lowercase(),
                 level_label(level)
             ),

@@ -270,7 +270,7 @@ async fn financing_lines_milestones_and_facets_are_saved_through_the_forms() {
         too_much.body
     );
     assert!(too_much.body.contains("aria-describedby=\"paid-error\""));
-    assert!(too_much.body.contains("« Montant versé »"));
+    assert!(too_much.body.contains("«\u{a0}Montant versé\u{a0}»"));
     let unchanged = app
         .db
         .records::<FinancingLine>()

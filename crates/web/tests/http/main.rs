@@ -14,6 +14,8 @@ mod review;
 mod search;
 mod serving;
 mod sign_in;
+mod site_frame;
 mod support;
 mod tokens;
+mod typography;
 mod visibility;

@@ -187,6 +187,11 @@ const ROUTES: &[(&str, &str, Answers)] = &[
     ("GET", "/api/openapi.json", EVERYONE),
     ("GET", "/healthz", EVERYONE),
     ("GET", "/static/style.css", EVERYONE),
+    ("GET", "/static/favicon.svg", EVERYONE),
+    ("GET", "/favicon.ico", EVERYONE),
+    ("GET", "/mentions-legales", EVERYONE),
+    ("GET", "/donnees-personnelles", EVERYONE),
+    ("GET", "/accessibilite", EVERYONE),
 ];
 
 /// The whole table: each API collection's six routes, then the other routes.
