@@ -78,11 +78,7 @@ pub fn router(state: AppState) -> Router {
 /// cookie, valid or not, or an `Authorization` header) or setting a cookie is never stored:
 /// it may show what only that viewer sees. Over HTTPS (`secure_cookies`), browsers are told to
 /// come back over HTTPS only, for two years.
-async fn keeping_headers(
-    State(over_https): State<bool>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn keeping_headers(State(over_https): State<bool>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let credentials = headers.contains_key(header::AUTHORIZATION)
         || CookieJar::from_headers(headers)
@@ -154,10 +150,12 @@ pub async fn serve_with(
             () = &mut shutdown => break,
         };
         // The peer address reaches the handlers: sign-in failures are counted per client address.
-        let service = router.clone().map_request(move |mut request: Request<Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            request
-        });
+        let service = router
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
         let connection =
             http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = connections.watch(connection);
@@ -177,7 +175,10 @@ pub async fn serve_with(
 /// descriptors (wait a little rather than spin).
 async fn accept_failed(e: &std::io::Error) {
     use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
-    if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+    if !matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
         tracing::error!("accepting a connection failed: {e}");
         tokio::time::sleep(Duration::from_secs(1)).await;
     }

@@ -153,7 +153,9 @@ pub fn routes() -> Routes {
         ($parent:literal, $children:literal, $ty:ty, $column:literal) => {
             routes = routes.get(
                 concat!("/", $parent, "/{id}/", $children),
-                |state: State<AppState>, id: ApiPath<i64>, params: ApiQuery<Vec<(String, String)>>| {
+                |state: State<AppState>,
+                 id: ApiPath<i64>,
+                 params: ApiQuery<Vec<(String, String)>>| {
                     list_children::<$ty>(state, id, params, $column)
                 },
             );

@@ -11,10 +11,10 @@ use renouveau_domain::{
 };
 use renouveau_store::{ListQuery, Record, summaries};
 
-use super::params::PageQuery;
 use super::dashboard::View;
 use super::layout::{Page, PageError, render};
 use super::lookup::{all, by_ids, optional_date, partly_known_cost, whole_euros};
+use super::params::PageQuery;
 use crate::auth::Viewer;
 use crate::state::AppState;
 

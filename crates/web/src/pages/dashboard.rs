@@ -14,10 +14,10 @@ use renouveau_report::{BarChart, BarRow, Unit, bar_chart};
 use renouveau_store::summaries::{self, Figures};
 use renouveau_store::{ListQuery, Store};
 
-use super::params::PageQuery;
 use super::indicators::{IndicatorRow, with_targets};
 use super::layout::{Page, PageError, render};
 use super::lookup::{by_ids, date, partly_known_granted, total_euros, whole_euros};
+use super::params::PageQuery;
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;

@@ -11,14 +11,14 @@ use renouveau_domain::{
 use renouveau_store::authz::WriteAction;
 use renouveau_store::{Record, StoreError};
 
-use super::params::PagePath;
 use super::forms::{self, VERSION_FIELD};
 use super::layout::{Page, PageError, render};
 use super::operation_form::Group;
 use super::operations::{FormError, choices};
+use super::params::PagePath;
 use crate::auth::Viewer;
-use crate::extract::UnreadBody;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 const LABELS: &[(&str, &str)] = &[

@@ -9,10 +9,10 @@ use axum::response::IntoResponse;
 use renouveau_domain::{Fund, FundContribution, Organisation, Total};
 use renouveau_store::summaries::{self, Figures};
 
-use super::params::PageQuery;
 use super::dashboard::View;
 use super::layout::{Page, PageError, render};
 use super::lookup::{all, by_ids, partly_known_granted, total_euros, whole_euros};
+use super::params::PageQuery;
 use crate::auth::Viewer;
 use crate::state::AppState;
 

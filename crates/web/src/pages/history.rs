@@ -5,18 +5,18 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use renouveau_store::audit::AuditEntry;
 use renouveau_domain::Actor;
+use renouveau_store::audit::AuditEntry;
 use renouveau_store::authz::{self, WriteAction};
 use renouveau_store::{Entity, Store};
 use serde_json::{Map, Value};
 
-use super::params::PagePath;
 use super::forms;
 use super::layout::{Page, PageError, render};
+use super::params::PagePath;
 use crate::auth::Viewer;
-use crate::extract::UnreadBody;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// Fields every record carries, which say nothing about what changed.
@@ -112,7 +112,10 @@ async fn restore_record<E: Entity>(
     authz::authorize_role::<E>(actor, WriteAction::Restore)?;
     let form: RestoreForm = body.form().await?;
     forms::check_csrf(viewer, &form.csrf)?;
-    store.records::<E>().restore(actor, id, form.version).await?;
+    store
+        .records::<E>()
+        .restore(actor, id, form.version)
+        .await?;
     Ok(())
 }
 

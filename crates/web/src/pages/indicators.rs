@@ -12,9 +12,9 @@ use renouveau_report::{Projection, SeriesChart, on_track, project, series_chart}
 use renouveau_store::summaries::Figures;
 use renouveau_store::{ListQuery, Record, Store};
 
-use super::params::PagePath;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{all, by_ids, date, number, source_text};
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;

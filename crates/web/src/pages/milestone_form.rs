@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use renouveau_domain::{Milestone, Operation};
 use renouveau_store::authz::WriteAction;
 
-use super::params::PagePath;
 use super::forms;
 use super::layout::{Page, PageError, render};
 use super::operations::FormError;
+use super::params::PagePath;
 use crate::auth::Viewer;
 use crate::extract::UnreadBody;
 use crate::state::AppState;

@@ -10,17 +10,17 @@ use renouveau_domain::{
     FieldErrorKind, Operation, OperationKind, OperationStatus, Organisation, Programme, Territory,
     TerritoryLevel, ValidationStatus,
 };
-use renouveau_store::authz::WriteAction;
 use renouveau_store::StoreError;
+use renouveau_store::authz::WriteAction;
 
-use super::params::PagePath;
 use super::forms::{self, VERSION_FIELD};
 use super::layout::{Page, PageError, render};
 use super::lookup;
 use super::operations::{Choice, FormError, choices};
+use super::params::PagePath;
 use crate::auth::Viewer;
-use crate::extract::UnreadBody;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// The French names of the fields, for messages that name another field.

@@ -15,13 +15,13 @@ use renouveau_domain::{
 use renouveau_store::authz::WriteAction;
 use renouveau_store::{FilterOp, ListQuery, Record, Store, StoreError, audit, imports, summaries};
 
-use super::params::{PagePath, PageQuery};
 use super::forms;
 use super::layout::{Page, PageError, render};
 use super::lookup::{self, by_ids};
+use super::params::{PagePath, PageQuery};
 use crate::auth::Viewer;
-use crate::extract::UnreadBody;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 const PER_PAGE: u32 = 20;

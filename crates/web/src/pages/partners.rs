@@ -12,10 +12,10 @@ use renouveau_domain::{
 };
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 
-use super::params::{PagePath, PageQuery};
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{all, by_ids, date, partly_known_granted, total_euros, whole_euros};
+use super::params::{PagePath, PageQuery};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;

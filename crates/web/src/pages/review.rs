@@ -17,8 +17,8 @@ use super::layout::{Page, PageError, render};
 use super::lookup::{by_ids, date};
 use super::operations::FormError;
 use crate::auth::Viewer;
-use crate::extract::UnreadBody;
 use crate::error::WebError;
+use crate::extract::UnreadBody;
 use crate::state::AppState;
 
 /// One record awaiting the team's review.

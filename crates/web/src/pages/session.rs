@@ -12,8 +12,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use renouveau_store::accounts;
 use serde::Deserialize;
 
-use super::params::PageQuery;
 use super::layout::{Page, PageError, render};
+use super::params::PageQuery;
 use crate::auth::secret::{hash_token, same_secret};
 use crate::auth::{self, ClientAddress, SESSION_COOKIE, Viewer, password, sign_in_token, throttle};
 use crate::error::WebError;

@@ -12,10 +12,10 @@ use renouveau_store::imports::{Shape, shapes_of_level};
 use renouveau_store::{FilterOp, ListQuery, Record, Store, summaries};
 use serde::Deserialize;
 
-use super::params::{PagePath, PageQuery};
 use super::dashboard::View;
 use super::layout::{Crumb, Page, PageError, render};
 use super::lookup::{by_ids, number, whole_euros};
+use super::params::{PagePath, PageQuery};
 use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::state::AppState;

@@ -54,7 +54,9 @@ async fn answers_to_signed_in_viewers_are_never_stored() {
     for path in paths {
         let page = app.page(&browser, Method::GET, path, &[]).await;
         assert_eq!(cache_control(&page), "no-store", "{path} with a session");
-        let api = app.send(Method::GET, path, Some(&app.reader_lens), None).await;
+        let api = app
+            .send(Method::GET, path, Some(&app.reader_lens), None)
+            .await;
         assert_eq!(cache_control(&api), "no-store", "{path} with a token");
     }
     let write = app
@@ -68,7 +70,12 @@ async fn answers_to_signed_in_viewers_are_never_stored() {
     assert_eq!(write.status, StatusCode::FORBIDDEN);
     assert_eq!(cache_control(&write), "no-store");
     let form = app
-        .page(&browser, Method::POST, "/operations/nouvelle", &[("title", "")])
+        .page(
+            &browser,
+            Method::POST,
+            "/operations/nouvelle",
+            &[("title", "")],
+        )
         .await;
     assert_eq!(cache_control(&form), "no-store", "{}", form.status);
     let signed_out = app.page(&browser, Method::POST, "/deconnexion", &[]).await;
@@ -86,8 +93,12 @@ async fn strict_transport_security_is_sent_only_over_https() {
         [
             Request::get("/").body(Body::empty()).unwrap(),
             Request::get("/nulle-part").body(Body::empty()).unwrap(),
-            Request::get("/api/v1/operations").body(Body::empty()).unwrap(),
-            Request::get("/static/style.css").body(Body::empty()).unwrap(),
+            Request::get("/api/v1/operations")
+                .body(Body::empty())
+                .unwrap(),
+            Request::get("/static/style.css")
+                .body(Body::empty())
+                .unwrap(),
             Request::post("/connexion")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(form_body(&[("email", "x"), ("password", "y")])))
@@ -107,7 +118,9 @@ async fn strict_transport_security_is_sent_only_over_https() {
         let path = request.uri().to_string();
         let plain = app.answer(request).await;
         assert!(
-            !plain.headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            !plain
+                .headers
+                .contains_key(header::STRICT_TRANSPORT_SECURITY),
             "{path}"
         );
     }

@@ -34,7 +34,10 @@ async fn connections_whose_headers_do_not_come_are_closed_after_the_timeout() {
 
     for (what, sent) in [
         ("half a request line", &b"GET /healthz HT"[..]),
-        ("a request line without its headers' end", b"GET /healthz HTTP/1.1\r\nHost: x\r\n"),
+        (
+            "a request line without its headers' end",
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\n",
+        ),
         ("nothing", b""),
     ] {
         let mut stream = TcpStream::connect(address).await.unwrap();
@@ -42,7 +45,10 @@ async fn connections_whose_headers_do_not_come_are_closed_after_the_timeout() {
         let started = Instant::now();
         let mut answer = Vec::new();
         let read = tokio::time::timeout(PATIENCE, stream.read_to_end(&mut answer)).await;
-        assert!(read.is_ok(), "{what}: the connection was still open after {PATIENCE:?}");
+        assert!(
+            read.is_ok(),
+            "{what}: the connection was still open after {PATIENCE:?}"
+        );
         assert!(
             started.elapsed() >= HEADER_TIMEOUT / 2,
             "{what}: closed at once, before the client had its time"

@@ -135,7 +135,11 @@ async fn bodies_over_the_limit_are_too_large_in_french() {
         let page = app.answer(form).await;
         assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
         assert_eq!(content_type_of(&page), "text/html; charset=utf-8", "{path}");
-        assert!(page.body.contains("trop volumineu"), "{path}: {}", page.body);
+        assert!(
+            page.body.contains("trop volumineu"),
+            "{path}: {}",
+            page.body
+        );
         assert!(page.body.contains("lang=\"fr\""), "{path}");
     }
 }
@@ -165,7 +169,11 @@ async fn api_bodies(
     path: &str,
 ) -> Vec<(&'static str, &'static str, Vec<u8>)> {
     let json = "application/json";
-    let record_path = format!("/api/v1/{}/{}", collection(path), records.id(collection(path)));
+    let record_path = format!(
+        "/api/v1/{}/{}",
+        collection(path),
+        records.id(collection(path))
+    );
     let mut record = app
         .send(Method::GET, &record_path, Some(&app.admin), None)
         .await
