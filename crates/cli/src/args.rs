@@ -150,7 +150,9 @@ pub struct WebArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<TrustedProxy>,
-    /// Cookies réservés à HTTPS (Secure) : à activer dès que le site est servi en HTTPS
+    /// Cookies réservés à HTTPS (Secure) et en-tête Strict-Transport-Security (les navigateurs
+    /// ne reviennent plus qu'en HTTPS, pendant deux ans) : à activer dès que le site est servi
+    /// en HTTPS
     #[arg(long, env = "RENOUVEAU_SECURE_COOKIES")]
     pub secure_cookies: bool,
 }

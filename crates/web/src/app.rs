@@ -7,7 +7,9 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -19,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::SESSION_COOKIE;
 use crate::error::RETRY_AFTER_SECONDS;
 use crate::extract::BODY_LIMIT_BYTES;
 use crate::routes::{Route, Routes};
@@ -66,8 +69,36 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(middleware::from_fn_with_state(
+            state.secure_cookies,
+            keeping_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What browsers and proxies may keep. An answer to a request carrying credentials (a session
+/// cookie, valid or not, or an `Authorization` header) or setting a cookie is never stored:
+/// it may show what only that viewer sees. Over HTTPS (`secure_cookies`), browsers are told to
+/// come back over HTTPS only, for two years.
+async fn keeping_headers(State(over_https): State<bool>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let credentials = headers.contains_key(header::AUTHORIZATION)
+        || CookieJar::from_headers(headers)
+            .get(SESSION_COOKIE)
+            .is_some();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if credentials || headers.contains_key(header::SET_COOKIE) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if over_https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
 }
 
 /// How connections are served.

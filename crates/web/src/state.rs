@@ -10,7 +10,8 @@ use crate::cache::ReadCache;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Store,
-    /// Marks cookies `Secure`: on whenever the application is served over HTTPS.
+    /// Marks cookies `Secure` and sends `Strict-Transport-Security`: on whenever the
+    /// application is served over HTTPS.
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the sign-in throttle).
     pub trusted_proxies: Vec<TrustedProxy>,

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod api;
+mod caching;
 mod forms;
 mod history;
 mod injection;
