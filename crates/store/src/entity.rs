@@ -30,6 +30,16 @@ pub enum OwnerPath {
     },
 }
 
+/// An organisation a record names, which may update the record without owning it, as long as
+/// the update leaves the record where it is: the values of `kept` (among them `column`, the
+/// one naming it) stay as they were. It may neither create nor archive such a record. A
+/// financing line's funder follows the line its operation's owner recorded with it.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedParty {
+    pub column: &'static str,
+    pub kept: &'static [&'static str],
+}
+
 /// A domain record stored in a table of its own.
 pub trait Entity:
     Serialize + DeserializeOwned + Invariants + Clone + Send + Sync + std::fmt::Debug + 'static
@@ -43,8 +53,10 @@ pub trait Entity:
     /// Text columns searched by free-text queries.
     const SEARCH: &'static [&'static str];
     /// Owners who may write the record besides the programme administrators; empty when only
-    /// administrators may.
+    /// administrators may. Each path names an owner; any owner may write the record.
     const OWNERS: &'static [OwnerPath];
+    /// Who may also update the record, on conditions (see [`NamedParty`]).
+    const NAMED_PARTY: Option<NamedParty> = None;
     /// Text columns holding a code of a closed vocabulary, with the codes allowed.
     const CODES: &'static [(&'static str, &'static [&'static str])] = &[];
     /// Integer columns holding money (`Amount`): integer cents of euro, never negative.

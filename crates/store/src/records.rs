@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus};
 
 use crate::audit::{self, AuditAction, AuditEntry, Change};
-use crate::authz::{WriteAction, authorize};
+use crate::authz::{WriteAction, authorize, authorize_update};
 use crate::db::{Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
@@ -50,7 +50,7 @@ impl<'a, E: Entity> Records<'a, E> {
         let mut tx = self.db.read().await?;
         let record = get_in::<E>(&mut tx, id).await?;
         let values = entity_values(&record.data)?;
-        authorize::<E>(&mut tx, actor, WriteAction::Update, Some(id), &values).await?;
+        authorize_update::<E>(&mut tx, actor, id, &values, &values).await?;
         Ok(record)
     }
 
@@ -240,9 +240,7 @@ pub async fn update_in<E: Entity>(
     data.check_change(&before.data)?;
     let old_values = entity_values(&before.data)?;
     let values = entity_values(&data)?;
-    // Both the record as it is and as it would become must be the actor's to change.
-    authorize::<E>(tx, actor, WriteAction::Update, Some(id), &old_values).await?;
-    authorize::<E>(tx, actor, WriteAction::Update, Some(id), &values).await?;
+    authorize_update::<E>(tx, actor, id, &old_values, &values).await?;
     check_references::<E>(tx, &values, Some(&old_values)).await?;
     if before.archived_at.is_none() {
         check_unique::<E>(tx, &values, Some(id)).await?;

@@ -5,7 +5,7 @@ use renouveau_domain::*;
 
 use crate::db::ColumnKind::{Bool, Date, Float, Int, Text};
 use crate::entity::OwnerPath::{self, Parent, SelfId};
-use crate::entity::{Column, Entity};
+use crate::entity::{Column, Entity, NamedParty};
 
 macro_rules! entity {
     (
@@ -15,6 +15,7 @@ macro_rules! entity {
             unique: [$([$($ucol:ident),+]),* $(,)?],
             search: [$($scol:ident),* $(,)?],
             owners: [$($owner:expr),* $(,)?]
+            $(, named_party: $party:expr)?
             $(, money: [$($mcol:ident),* $(,)?])?
             $(, codes: [$($ccol:ident => $cty:ty),* $(,)?])?
             $(, reviewed: $reviewed:ident)? $(,)?
@@ -29,6 +30,7 @@ macro_rules! entity {
             const UNIQUE: &'static [&'static [&'static str]] = &[$(&[$(stringify!($ucol)),+]),*];
             const SEARCH: &'static [&'static str] = &[$(stringify!($scol)),*];
             const OWNERS: &'static [OwnerPath] = &[$($owner),*];
+            $(const NAMED_PARTY: Option<NamedParty> = Some($party);)?
             $(const MONEY: &'static [&'static str] = &[$(stringify!($mcol)),*];)?
             $(const CODES: &'static [(&'static str, &'static [&'static str])] =
                 &[$((stringify!($ccol), <$cty>::CODES)),*];)?
@@ -210,7 +212,8 @@ entity!(FinancingLine => "financing_line" {
     references: [operation_id => "operation", funder_id => "organisation", fund_id => "fund"],
     unique: [],
     search: [scheme, decision_ref],
-    owners: [OPERATION_OWNER, owned_by("funder_id")],
+    owners: [OPERATION_OWNER],
+    named_party: NamedParty { column: "funder_id", kept: &["operation_id", "funder_id"] },
     money: [requested, granted, committed, paid],
     codes: [state => FinancingState, validation => ValidationStatus],
     reviewed: yes,
@@ -222,7 +225,7 @@ entity!(HousingFacet => "housing_facet" {
     references: [operation_id => "operation", landlord_id => "organisation"],
     unique: [[operation_id]],
     search: [],
-    owners: [OPERATION_OWNER, owned_by("landlord_id")],
+    owners: [OPERATION_OWNER],
     codes: [validation => ValidationStatus],
     reviewed: yes,
 });

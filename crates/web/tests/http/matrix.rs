@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Answer, App, Browser, PASSWORD, client};
 use fixture::Records;
-use table::{Expect, ROLES, Role};
+use table::{Expect, Naming, ROLES, Role};
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
@@ -59,10 +59,25 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             }
         }
     }
+    for &(method, path, naming, answers) in table::NAMING {
+        for (role, expected) in ROLES.into_iter().zip(answers) {
+            let answer = naming_cell(&app, &records, method, path, naming, role).await;
+            cells += 1;
+            if !expected.matches(&answer) {
+                failures.push(format!(
+                    "{method} {path} naming {naming:?} as {role:?}: expected {expected:?}, got {} {}",
+                    answer.status,
+                    answer.body.chars().take(300).collect::<String>()
+                ));
+            }
+        }
+    }
     println!(
-        "authorisation matrix: {cells} cells checked ({} routes × {} roles)",
+        "authorisation matrix: {cells} cells checked ({} routes × {} roles, and {} cells naming \
+         a landlord or funder)",
         catalogue.len(),
-        ROLES.len()
+        ROLES.len(),
+        table::NAMING.len() * ROLES.len()
     );
     assert!(
         failures.is_empty(),
@@ -318,7 +333,7 @@ async fn api_cell(app: &App, records: &Records, method: &Method, path: &str, rol
                 format!("/api/v1/{path}").replace("{id}", &records.id(collection).to_string());
             app.send(Method::GET, &path, token, None).await
         }
-        ("POST", []) => create_cell(app, &record(), collection, token).await,
+        ("POST", []) => create_cell(app, &record(), collection, token, |_| {}).await,
         ("PUT", ["{id}"]) => {
             let body = admin_read(app, &record()).await;
             app.send(Method::PUT, &record(), token, Some(body)).await
@@ -340,13 +355,75 @@ async fn api_cell(app: &App, records: &Records, method: &Method, path: &str, rol
     }
 }
 
-/// Creates a copy of the fixture's record. The record is archived meanwhile, so that the copy
-/// does not clash with its unique keys (they bind live records only); a copy made is archived.
-async fn create_cell(app: &App, record: &str, collection: &str, token: Option<&str>) -> Answer {
+/// A cell of [`table::NAMING`]: the fixture's housing facet or financing line, of the owning
+/// partner's operation, naming `naming` as landlord or funder.
+async fn naming_cell(
+    app: &App,
+    records: &Records,
+    method: &str,
+    path: &str,
+    naming: Naming,
+    role: Role,
+) -> Answer {
+    let collection = path
+        .strip_prefix("/api/v1/")
+        .and_then(|p| p.split('/').next())
+        .unwrap();
+    let field = match collection {
+        "housing-facets" => "landlord_id",
+        "financing-lines" => "funder_id",
+        other => panic!("whom does a record of {other} name? teach naming_cell"),
+    };
+    let named = match (naming, role) {
+        (Naming::Caller, Role::OtherEditor) | (Naming::OtherPartner, _) => app.douai,
+        (Naming::Caller, _) => app.lens,
+    };
+    let record = format!("/api/v1/{collection}/{}", records.id(collection));
+    let token = role.token(app);
+    match method {
+        "POST" => {
+            create_cell(app, &record, collection, token, |body| {
+                body[field] = json!(named);
+            })
+            .await
+        }
+        "PUT" => {
+            let before = admin_read(app, &record).await;
+            admin_put(app, &record, field, json!(named)).await;
+            let body = admin_read(app, &record).await;
+            let answer = app.send(Method::PUT, &record, token, Some(body)).await;
+            admin_put(app, &record, field, before[field].clone()).await;
+            answer
+        }
+        other => panic!("no way to exercise {other} {path} naming someone: teach naming_cell"),
+    }
+}
+
+/// Sets `field` of the record at `path`, by the administrator: it must work.
+async fn admin_put(app: &App, path: &str, field: &str, value: Value) {
+    let mut body = admin_read(app, path).await;
+    body[field] = value;
+    let answer = app
+        .send(Method::PUT, path, Some(&app.admin), Some(body))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "PUT {path}: {}", answer.body);
+}
+
+/// Creates a copy of the fixture's record, changed by `edit`. The record is archived meanwhile,
+/// so that the copy does not clash with its unique keys (they bind live records only); a copy
+/// made is archived.
+async fn create_cell(
+    app: &App,
+    record: &str,
+    collection: &str,
+    token: Option<&str>,
+    edit: impl FnOnce(&mut Value),
+) -> Answer {
     let mut body = admin_read(app, record).await;
     for metadata in ["id", "version", "created_at", "updated_at", "archived_at"] {
         body.as_object_mut().unwrap().remove(metadata);
     }
+    edit(&mut body);
     admin_set_archived(app, record, "archive").await;
     let path = format!("/api/v1/{collection}");
     let answer = app.send(Method::POST, &path, token, Some(body)).await;

@@ -135,6 +135,51 @@ const API_COLLECTIONS: &[(&str, Answers, Answers, Answers)] = &[
     ("observations", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
 ];
 
+/// Whom a cell of [`NAMING`] names as landlord or funder in the record it sends, a record of the
+/// owning partner's operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Naming {
+    /// The caller's own organisation: the other partner for its editor, the owner for the rest.
+    Caller,
+    /// The other partner, whoever calls.
+    OtherPartner,
+}
+
+/// The financing line of the owning partner's operation that the other partner funds: the
+/// operation's owner and the funder update it, only the owner creates or archives lines.
+const FUNDER_UPDATES: Answers = [U, F, S, S, S, S];
+
+/// Cells beyond one per route (#12 finding 7): naming oneself landlord or funder in a record of
+/// another partner's operation gives no right to it. A POST creates a copy of the fixture's
+/// record naming that organisation; a PUT first has the administrator name it in the fixture's
+/// record, then sends the record unchanged.
+pub const NAMING: &[(&str, &str, Naming, Answers)] = &[
+    (
+        "POST",
+        "/api/v1/housing-facets",
+        Naming::Caller,
+        OWNER_WRITES,
+    ),
+    (
+        "POST",
+        "/api/v1/financing-lines",
+        Naming::Caller,
+        OWNER_WRITES,
+    ),
+    (
+        "PUT",
+        "/api/v1/housing-facets/{id}",
+        Naming::OtherPartner,
+        OWNER_WRITES,
+    ),
+    (
+        "PUT",
+        "/api/v1/financing-lines/{id}",
+        Naming::OtherPartner,
+        FUNDER_UPDATES,
+    ),
+];
+
 /// Every other route, as the catalogue names it.
 const ROUTES: &[(&str, &str, Answers)] = &[
     ("GET", "/", EVERYONE),
