@@ -31,34 +31,32 @@ impl WriteAction {
 }
 
 /// Checks that `actor` may create, archive or restore a record of `E` whose column values are
-/// `values` (in [`Entity::COLUMNS`] order) and whose id is `id` (none yet on creation): it must
-/// own it. Updates are checked by [`authorize_update`].
+/// `values` (in [`Entity::COLUMNS`] order): it must own it. Updates are checked by
+/// [`authorize_update`].
 pub async fn authorize<E: Entity>(
     tx: &mut Tx,
     actor: &Actor,
     action: WriteAction,
-    id: Option<i64>,
     values: &[SqlValue],
 ) -> Result<()> {
     if actor.is_admin() {
         return Ok(());
     }
     let organisation = acting_organisation::<E>(actor, action)?;
-    if owners::<E>(tx, id, values).await?.contains(&organisation) {
+    if owners::<E>(tx, values).await?.contains(&organisation) {
         Ok(())
     } else {
         Err(forbidden::<E>(actor, action))
     }
 }
 
-/// Checks that `actor` may change the record `id` of `E` from `before` to `after`: it owns the
+/// Checks that `actor` may change a record of `E` from `before` to `after`: it owns the
 /// record both as it is and as it would become (moving a record needs rights on both places),
 /// or it is the record's named party, named in `before`, and the update keeps the record
 /// where it is.
 pub async fn authorize_update<E: Entity>(
     tx: &mut Tx,
     actor: &Actor,
-    id: i64,
     before: &[SqlValue],
     after: &[SqlValue],
 ) -> Result<()> {
@@ -67,12 +65,8 @@ pub async fn authorize_update<E: Entity>(
     }
     let action = WriteAction::Update;
     let organisation = acting_organisation::<E>(actor, action)?;
-    if owners::<E>(tx, Some(id), before)
-        .await?
-        .contains(&organisation)
-        && owners::<E>(tx, Some(id), after)
-            .await?
-            .contains(&organisation)
+    if owners::<E>(tx, before).await?.contains(&organisation)
+        && owners::<E>(tx, after).await?.contains(&organisation)
     {
         return Ok(());
     }
@@ -116,16 +110,11 @@ fn value_of<'v, E: Entity>(values: &'v [SqlValue], column: &str) -> Option<&'v S
 }
 
 /// The organisations owning a record, following [`Entity::OWNERS`].
-pub async fn owners<E: Entity>(
-    tx: &mut Tx,
-    id: Option<i64>,
-    values: &[SqlValue],
-) -> Result<Vec<i64>> {
+pub async fn owners<E: Entity>(tx: &mut Tx, values: &[SqlValue]) -> Result<Vec<i64>> {
     let id_in = |column: &str| value_of::<E>(values, column).and_then(SqlValue::as_i64);
     let mut found = Vec::new();
     for path in E::OWNERS {
         match *path {
-            OwnerPath::SelfId => found.extend(id),
             OwnerPath::Column(column) => found.extend(id_in(column)),
             OwnerPath::Parent {
                 column,

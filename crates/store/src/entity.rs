@@ -18,8 +18,6 @@ pub struct Column {
 /// How to find the organisations that own a record, who may change it.
 #[derive(Debug, Clone, Copy)]
 pub enum OwnerPath {
-    /// The record is an organisation: it owns itself.
-    SelfId,
     /// A column of the record holds the owning organisation.
     Column(&'static str),
     /// A column of the record points to a parent row whose column holds the owner.

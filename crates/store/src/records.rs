@@ -50,7 +50,7 @@ impl<'a, E: Entity> Records<'a, E> {
         let mut tx = self.db.read().await?;
         let record = get_in::<E>(&mut tx, id).await?;
         let values = entity_values(&record.data)?;
-        authorize_update::<E>(&mut tx, actor, id, &values, &values).await?;
+        authorize_update::<E>(&mut tx, actor, &values, &values).await?;
         Ok(record)
     }
 
@@ -197,7 +197,7 @@ pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Re
     declare_unless_team(actor, &mut data);
     data.check()?;
     let values = entity_values(&data)?;
-    authorize::<E>(tx, actor, WriteAction::Create, None, &values).await?;
+    authorize::<E>(tx, actor, WriteAction::Create, &values).await?;
     check_references::<E>(tx, &values, None).await?;
     check_unique::<E>(tx, &values, None).await?;
 
@@ -240,7 +240,7 @@ pub async fn update_in<E: Entity>(
     data.check_change(&before.data)?;
     let old_values = entity_values(&before.data)?;
     let values = entity_values(&data)?;
-    authorize_update::<E>(tx, actor, id, &old_values, &values).await?;
+    authorize_update::<E>(tx, actor, &old_values, &values).await?;
     check_references::<E>(tx, &values, Some(&old_values)).await?;
     if before.archived_at.is_none() {
         check_unique::<E>(tx, &values, Some(id)).await?;
@@ -296,7 +296,7 @@ pub async fn set_archived_in<E: Entity>(
     } else {
         WriteAction::Restore
     };
-    authorize::<E>(tx, actor, action, Some(id), &values).await?;
+    authorize::<E>(tx, actor, action, &values).await?;
     if before.is_archived() == archived {
         return Ok(before);
     }

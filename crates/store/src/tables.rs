@@ -4,7 +4,7 @@
 use renouveau_domain::*;
 
 use crate::db::ColumnKind::{Bool, Date, Float, Int, Text};
-use crate::entity::OwnerPath::{self, Parent, SelfId};
+use crate::entity::OwnerPath::{self, Parent};
 use crate::entity::{Column, Entity, NamedParty};
 
 macro_rules! entity {
@@ -75,7 +75,8 @@ entity!(Organisation => "organisation" {
     references: [],
     unique: [[siren], [short_name]],
     search: [name, short_name, siren],
-    owners: [SelfId],
+    // Every column is the organisation's identity: the programme team's to change.
+    owners: [],
     codes: [kind => OrganisationKind],
 });
 

@@ -17,6 +17,8 @@ mod audit_chain;
 mod french_text;
 #[path = "services/nul_text.rs"]
 mod nul_text;
+#[path = "services/organisation_identity.rs"]
+mod organisation_identity;
 #[path = "services/review.rs"]
 mod review;
 

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Answer, App, Browser, PASSWORD, client};
 use fixture::Records;
-use table::{Expect, Naming, ROLES, Role};
+use table::{Expect, ROLES, Role, Variant};
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
@@ -59,13 +59,13 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             }
         }
     }
-    for &(method, path, naming, answers) in table::NAMING {
+    for &(method, path, variant, answers) in table::VARIANTS {
         for (role, expected) in ROLES.into_iter().zip(answers) {
-            let answer = naming_cell(&app, &records, method, path, naming, role).await;
+            let answer = variant_cell(&app, &records, method, path, variant, role).await;
             cells += 1;
             if !expected.matches(&answer) {
                 failures.push(format!(
-                    "{method} {path} naming {naming:?} as {role:?}: expected {expected:?}, got {} {}",
+                    "{method} {path} {variant:?} as {role:?}: expected {expected:?}, got {} {}",
                     answer.status,
                     answer.body.chars().take(300).collect::<String>()
                 ));
@@ -73,11 +73,10 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
         }
     }
     println!(
-        "authorisation matrix: {cells} cells checked ({} routes × {} roles, and {} cells naming \
-         a landlord or funder)",
+        "authorisation matrix: {cells} cells checked ({} routes × {} roles, and {} variants)",
         catalogue.len(),
         ROLES.len(),
-        table::NAMING.len() * ROLES.len()
+        table::VARIANTS.len()
     );
     assert!(
         failures.is_empty(),
@@ -355,47 +354,65 @@ async fn api_cell(app: &App, records: &Records, method: &Method, path: &str, rol
     }
 }
 
-/// A cell of [`table::NAMING`]: the fixture's housing facet or financing line, of the owning
-/// partner's operation, naming `naming` as landlord or funder.
-async fn naming_cell(
+/// A cell of [`table::VARIANTS`].
+async fn variant_cell(
     app: &App,
     records: &Records,
     method: &str,
     path: &str,
-    naming: Naming,
+    variant: Variant,
     role: Role,
 ) -> Answer {
     let collection = path
         .strip_prefix("/api/v1/")
         .and_then(|p| p.split('/').next())
         .unwrap();
-    let field = match collection {
-        "housing-facets" => "landlord_id",
-        "financing-lines" => "funder_id",
-        other => panic!("whom does a record of {other} name? teach naming_cell"),
-    };
-    let named = match (naming, role) {
-        (Naming::Caller, Role::OtherEditor) | (Naming::OtherPartner, _) => app.douai,
-        (Naming::Caller, _) => app.lens,
-    };
     let record = format!("/api/v1/{collection}/{}", records.id(collection));
     let token = role.token(app);
-    match method {
-        "POST" => {
-            create_cell(app, &record, collection, token, |body| {
-                body[field] = json!(named);
-            })
-            .await
+    let (field, value) = match variant {
+        Variant::Renaming => {
+            let name = admin_read(app, &record).await["name"].clone();
+            (
+                "name",
+                json!(format!("{} (renommé)", name.as_str().unwrap())),
+            )
         }
-        "PUT" => {
+        Variant::NamingCaller | Variant::NamingOtherPartner => {
+            let field = match collection {
+                "housing-facets" => "landlord_id",
+                "financing-lines" => "funder_id",
+                other => panic!("whom does a record of {other} name? teach variant_cell"),
+            };
+            let named = match (variant, role) {
+                (Variant::NamingCaller, Role::OtherEditor) | (Variant::NamingOtherPartner, _) => {
+                    app.douai
+                }
+                _ => app.lens,
+            };
+            (field, json!(named))
+        }
+    };
+    match (method, variant) {
+        ("POST", Variant::NamingCaller | Variant::NamingOtherPartner) => {
+            create_cell(app, &record, collection, token, |body| body[field] = value).await
+        }
+        ("PUT", Variant::NamingCaller | Variant::NamingOtherPartner) => {
             let before = admin_read(app, &record).await;
-            admin_put(app, &record, field, json!(named)).await;
+            admin_put(app, &record, field, value).await;
             let body = admin_read(app, &record).await;
             let answer = app.send(Method::PUT, &record, token, Some(body)).await;
             admin_put(app, &record, field, before[field].clone()).await;
             answer
         }
-        other => panic!("no way to exercise {other} {path} naming someone: teach naming_cell"),
+        ("PUT", Variant::Renaming) => {
+            let before = admin_read(app, &record).await;
+            let mut body = before.clone();
+            body[field] = value;
+            let answer = app.send(Method::PUT, &record, token, Some(body)).await;
+            admin_put(app, &record, field, before[field].clone()).await;
+            answer
+        }
+        _ => panic!("no way to exercise {method} {path} {variant:?}: teach variant_cell"),
     }
 }
 
