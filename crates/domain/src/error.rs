@@ -62,6 +62,11 @@ pub enum FieldErrorKind {
         id: i64,
     },
     Duplicate,
+    /// A name that looks like the name of another live record (Unicode TR39 skeletons).
+    LooksLike {
+        existing: String,
+        id: i64,
+    },
     Inconsistent {
         reason: &'static str,
     },
@@ -108,6 +113,9 @@ impl FieldErrorKind {
                 format!("l'enregistrement {id} de « {table} » n'existe pas ou est archivé")
             }
             Self::Duplicate => "cette valeur existe déjà".into(),
+            Self::LooksLike { existing, id } => {
+                format!("ce nom se confond avec celui de « {existing} » (n°{id}), déjà enregistré")
+            }
             Self::Inconsistent { reason } => format!("valeurs incohérentes : {reason}"),
             Self::NulCharacter => "le caractère nul (U+0000) n'est pas accepté".into(),
         }
@@ -140,6 +148,7 @@ impl fmt::Display for FieldErrorKind {
                 write!(f, "{table} {id} does not exist or is archived")
             }
             Self::Duplicate => write!(f, "duplicate value"),
+            Self::LooksLike { id, .. } => write!(f, "looks like the name of record {id}"),
             Self::Inconsistent { reason } => write!(f, "inconsistent values: {reason}"),
             Self::NulCharacter => write!(f, "contains a NUL character"),
         }

@@ -48,6 +48,10 @@ pub trait Entity:
     const REFERENCES: &'static [(&'static str, &'static str)];
     /// Sets of columns unique among records that are not archived.
     const UNIQUE: &'static [&'static [&'static str]];
+    /// Name columns whose value must not look like the value of another live record in the
+    /// same column (see `renouveau_domain::names::look_alike`); checked over the whole table,
+    /// for small tables only.
+    const LOOK_ALIKE: &'static [&'static str] = &[];
     /// Text columns searched by free-text queries.
     const SEARCH: &'static [&'static str];
     /// Owners who may write the record besides the programme administrators; empty when only

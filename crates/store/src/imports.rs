@@ -59,9 +59,11 @@ pub async fn upsert_in<E: Entity>(
     actor: &Actor,
     source: &str,
     key: &str,
-    data: E,
+    mut data: E,
     on_existing: OnExisting,
 ) -> Result<(i64, Outcome)> {
+    // Compared as it would be stored.
+    data.normalise();
     if let Some(id) = find_key(tx, source, E::TABLE, key).await? {
         let existing = get_in::<E>(tx, id).await?;
         if on_existing == OnExisting::Keep || same_values(&existing.data, &data)? {

@@ -4,11 +4,11 @@
 
 use std::marker::PhantomData;
 
-use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus};
+use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus, names};
 
 use crate::audit::{self, AuditAction, AuditEntry, Change};
 use crate::authz::{WriteAction, authorize, authorize_update};
-use crate::db::{Db, SqlValue, Tx, now};
+use crate::db::{ColumnKind, Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::query::{ListQuery, Page};
@@ -195,11 +195,13 @@ pub async fn list_in<E: Entity>(tx: &mut Tx, query: &ListQuery) -> Result<Page<E
 
 pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Result<Record<E>> {
     declare_unless_team(actor, &mut data);
+    data.normalise();
     data.check()?;
     let values = entity_values(&data)?;
     authorize::<E>(tx, actor, WriteAction::Create, &values).await?;
     check_references::<E>(tx, &values, None).await?;
     check_unique::<E>(tx, &values, None).await?;
+    check_look_alikes::<E>(tx, &values, None).await?;
 
     let at = now();
     let folded = folded_values::<E>(&values);
@@ -236,6 +238,7 @@ pub async fn update_in<E: Entity>(
     let before = get_in::<E>(tx, id).await?;
     check_version(&before, expected_version)?;
     declare_unless_team(actor, &mut data);
+    data.normalise();
     data.check()?;
     data.check_change(&before.data)?;
     let old_values = entity_values(&before.data)?;
@@ -244,6 +247,7 @@ pub async fn update_in<E: Entity>(
     check_references::<E>(tx, &values, Some(&old_values)).await?;
     if before.archived_at.is_none() {
         check_unique::<E>(tx, &values, Some(id)).await?;
+        check_look_alikes::<E>(tx, &values, Some(id)).await?;
     }
 
     let folded = folded_values::<E>(&values);
@@ -303,12 +307,13 @@ pub async fn set_archived_in<E: Entity>(
     if !archived {
         // A record archived long ago may clash with one created since.
         check_unique::<E>(tx, &values, Some(id)).await?;
+        check_look_alikes::<E>(tx, &values, Some(id)).await?;
     }
     let at = now();
     let archived_at: SqlValue = if archived {
         at.into()
     } else {
-        SqlValue::Null(crate::db::ColumnKind::Timestamp)
+        SqlValue::Null(ColumnKind::Timestamp)
     };
     let sql = format!(
         "UPDATE {} SET archived_at = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
@@ -459,6 +464,53 @@ async fn check_unique<E: Entity>(tx: &mut Tx, values: &[SqlValue], id: Option<i6
         if tx.fetch_count(&sql, &params).await? > 0 {
             let field = key.last().copied().unwrap_or("id");
             return Err(FieldError::new(field, FieldErrorKind::Duplicate).into());
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a name that looks like the name of another live record (see [`Entity::LOOK_ALIKE`]),
+/// naming that record. It reads every live name of the table, after waiting for the writers'
+/// turn ([`audit::take_turn`]): no look-alike can be committed between the check and this
+/// transaction's commit, which no index could guarantee.
+async fn check_look_alikes<E: Entity>(
+    tx: &mut Tx,
+    values: &[SqlValue],
+    id: Option<i64>,
+) -> Result<()> {
+    if E::LOOK_ALIKE.is_empty() {
+        return Ok(());
+    }
+    audit::take_turn(tx).await?;
+    for column in E::LOOK_ALIKE {
+        let Some(name) = value_at::<E>(values, column).and_then(SqlValue::as_str) else {
+            continue;
+        };
+        let sql = format!(
+            "SELECT id, {column} FROM {} WHERE archived_at IS NULL AND {column} IS NOT NULL \
+             AND id <> $1 ORDER BY id",
+            E::TABLE
+        );
+        let rows = tx
+            .fetch_all(
+                &sql,
+                &[id.unwrap_or(0).into()],
+                &[ColumnKind::Int, ColumnKind::Text],
+            )
+            .await?;
+        for row in rows {
+            if let [SqlValue::Int(other), SqlValue::Text(existing)] = row.as_slice()
+                && names::look_alike(name, existing)
+            {
+                return Err(FieldError::new(
+                    *column,
+                    FieldErrorKind::LooksLike {
+                        existing: existing.clone(),
+                        id: *other,
+                    },
+                )
+                .into());
+            }
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ macro_rules! entity {
             columns: [$($col:ident: $kind:ident),* $(,)?],
             references: [$($ref_col:ident => $ref_table:literal),* $(,)?],
             unique: [$([$($ucol:ident),+]),* $(,)?],
+            $(look_alike: [$($lcol:ident),* $(,)?],)?
             search: [$($scol:ident),* $(,)?],
             owners: [$($owner:expr),* $(,)?]
             $(, named_party: $party:expr)?
@@ -29,6 +30,7 @@ macro_rules! entity {
                 &[$((stringify!($ref_col), $ref_table)),*];
             const UNIQUE: &'static [&'static [&'static str]] = &[$(&[$(stringify!($ucol)),+]),*];
             const SEARCH: &'static [&'static str] = &[$(stringify!($scol)),*];
+            $(const LOOK_ALIKE: &'static [&'static str] = &[$(stringify!($lcol)),*];)?
             const OWNERS: &'static [OwnerPath] = &[$($owner),*];
             $(const NAMED_PARTY: Option<NamedParty> = Some($party);)?
             $(const MONEY: &'static [&'static str] = &[$(stringify!($mcol)),*];)?
@@ -74,6 +76,7 @@ entity!(Organisation => "organisation" {
     columns: [name: Text, short_name: Text, kind: Text, siren: Text, siret: Text, roles: Text],
     references: [],
     unique: [[siren], [short_name]],
+    look_alike: [name, short_name],
     search: [name, short_name, siren],
     // Every column is the organisation's identity: the programme team's to change.
     owners: [],

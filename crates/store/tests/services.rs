@@ -19,6 +19,8 @@ mod french_text;
 mod nul_text;
 #[path = "services/organisation_identity.rs"]
 mod organisation_identity;
+#[path = "services/organisation_names.rs"]
+mod organisation_names;
 #[path = "services/review.rs"]
 mod review;
 
