@@ -64,6 +64,10 @@ pub trait Entity:
     /// Integer columns holding money (`Amount`): integer cents of euro, never negative.
     const MONEY: &'static [&'static str] = &[];
 
+    /// The column holding the review state of records partners declare and the programme team
+    /// reviews (`validation`, or an observation's `status`).
+    const REVIEW_STATUS: Option<&'static str> = None;
+
     /// The validation state of records partners declare and the programme team reviews.
     fn reviewed(&self) -> Option<&dyn Reviewed> {
         None

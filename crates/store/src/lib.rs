@@ -26,7 +26,7 @@ pub use db::{Backend, Db, Tx};
 pub use entity::Entity;
 pub use error::{Result, StoreError};
 pub use query::{Filter, FilterOp, ListQuery, Page};
-pub use records::Records;
+pub use records::{Records, ReviewState};
 pub use row::Record;
 
 /// An open, migrated database and the services over it.

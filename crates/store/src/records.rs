@@ -16,6 +16,16 @@ use crate::row::{
     Record, decode_record, entity_values, folded_columns, folded_values, select_kinds, select_list,
 };
 
+/// What an administrator's update does to the review state of a reviewed record. A partner's
+/// update declares the record whatever it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewState {
+    /// The state stays as stored: the writer did not name one (a form, an API body without it).
+    Stored,
+    /// The state the value written carries: the writer named it.
+    Written,
+}
+
 /// The service for records of `E`.
 #[derive(Debug)]
 pub struct Records<'a, E> {
@@ -59,8 +69,9 @@ impl<'a, E: Entity> Records<'a, E> {
         list_in(&mut tx, query).await
     }
 
-    /// Replaces a record's values. `expected_version` is the version the caller read: if the
-    /// record changed since, the update is refused with [`StoreError::Conflict`].
+    /// Replaces a record's values but its review state, which stays as stored (see
+    /// [`Records::update_with_review`]). `expected_version` is the version the caller read: if
+    /// the record changed since, the update is refused with [`StoreError::Conflict`].
     pub async fn update(
         &self,
         actor: &Actor,
@@ -68,8 +79,22 @@ impl<'a, E: Entity> Records<'a, E> {
         expected_version: i64,
         data: E,
     ) -> Result<Record<E>> {
+        self.update_with_review(actor, id, expected_version, data, ReviewState::Stored)
+            .await
+    }
+
+    /// Replaces a record's values; `review` says whether an administrator's value sets the
+    /// record's review state too.
+    pub async fn update_with_review(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        data: E,
+        review: ReviewState,
+    ) -> Result<Record<E>> {
         let mut tx = self.db.write().await?;
-        let record = update_in(&mut tx, actor, id, expected_version, data).await?;
+        let record = update_in(&mut tx, actor, id, expected_version, data, review).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -134,7 +159,15 @@ impl<'a, E: Entity> Records<'a, E> {
             )));
         };
         reviewed.set_review(status, note.filter(|n| !n.trim().is_empty()));
-        let record = update_in(&mut tx, actor, id, expected_version, data).await?;
+        let record = update_in(
+            &mut tx,
+            actor,
+            id,
+            expected_version,
+            data,
+            ReviewState::Written,
+        )
+        .await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -234,9 +267,18 @@ pub async fn update_in<E: Entity>(
     id: i64,
     expected_version: i64,
     mut data: E,
+    review: ReviewState,
 ) -> Result<Record<E>> {
     let before = get_in::<E>(tx, id).await?;
     check_version(&before, expected_version)?;
+    if review == ReviewState::Stored
+        && let (Some(stored), Some(written)) = (before.data.reviewed(), data.reviewed_mut())
+    {
+        written.set_review(
+            stored.validation(),
+            stored.validation_note().map(str::to_string),
+        );
+    }
     declare_unless_team(actor, &mut data);
     data.normalise();
     data.check()?;

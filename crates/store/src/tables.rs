@@ -43,7 +43,8 @@ macro_rules! entity {
 
 /// Records partners declare and the programme team reviews: they expose their state.
 macro_rules! reviewed_entity {
-    (yes) => {
+    ($status:ident) => {
+        const REVIEW_STATUS: Option<&'static str> = Some(stringify!($status));
         fn reviewed(&self) -> Option<&dyn Reviewed> {
             Some(self)
         }
@@ -190,7 +191,7 @@ entity!(Operation => "operation" {
     owners: [owned_by("owner_id")],
     money: [cost_ht, cost_ttc],
     codes: [kind => OperationKind, status => OperationStatus, validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(OperationAction => "operation_action" {
@@ -220,7 +221,7 @@ entity!(FinancingLine => "financing_line" {
     named_party: NamedParty { column: "funder_id", kept: &["operation_id", "funder_id"] },
     money: [requested, granted, committed, paid],
     codes: [state => FinancingState, validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(HousingFacet => "housing_facet" {
@@ -231,7 +232,7 @@ entity!(HousingFacet => "housing_facet" {
     search: [],
     owners: [OPERATION_OWNER],
     codes: [validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(InsertionFacet => "insertion_facet" {
@@ -243,7 +244,7 @@ entity!(InsertionFacet => "insertion_facet" {
     search: [],
     owners: [OPERATION_OWNER],
     codes: [validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(Indicator => "indicator" {
@@ -275,7 +276,7 @@ entity!(Observation => "observation" {
     search: [note],
     owners: [],
     codes: [status => ValidationStatus],
-    reviewed: yes,
+    reviewed: status,
 });
 
 entity!(Meeting => "meeting" {
@@ -356,6 +357,35 @@ mod tests {
         }
         crate::for_each_entity!(check_codes);
         assert_eq!(checked, 17);
+    }
+
+    #[test]
+    fn the_review_state_column_holds_the_review_vocabulary() {
+        let mut reviewed = Vec::new();
+        macro_rules! check_review {
+            ($ty:ty) => {
+                if let Some(column) = <$ty>::REVIEW_STATUS {
+                    assert_eq!(
+                        <$ty>::codes(column),
+                        Some(renouveau_domain::ValidationStatus::CODES),
+                        "{}.{column}",
+                        <$ty>::TABLE
+                    );
+                    reviewed.push(<$ty>::TABLE);
+                }
+            };
+        }
+        crate::for_each_entity!(check_review);
+        assert_eq!(
+            reviewed,
+            [
+                "operation",
+                "financing_line",
+                "housing_facet",
+                "insertion_facet",
+                "observation"
+            ]
+        );
     }
 
     #[test]

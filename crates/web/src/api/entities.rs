@@ -2,9 +2,11 @@
 //! rights the store checks. A write authenticated by a session cookie must also carry the
 //! session's CSRF token in `X-CSRF-Token`.
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use axum::Json;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Path, Query, Request, State};
 use axum::http::request::Parts;
@@ -13,9 +15,9 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use renouveau_domain::{Actor, FieldError, FieldErrorKind, calendar};
 use renouveau_store::db::ColumnKind;
-use renouveau_store::{Entity, Page, Record, StoreError};
+use renouveau_store::{Entity, Page, Record, ReviewState, StoreError};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::list_params::list_query;
 use crate::auth::Viewer;
@@ -99,14 +101,48 @@ pub async fn update<E: Entity>(
     viewer: Viewer,
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<Versioned<E>>,
+    UpdateBody { body, review }: UpdateBody<E>,
 ) -> Result<Json<Record<E>>, WebError> {
     let actor = writer(&viewer, &headers)?;
     check_dates(&body.data)?;
     let records = state.store.records::<E>();
     Ok(Json(
-        records.update(&actor, id, body.version, body.data).await?,
+        records
+            .update_with_review(&actor, id, body.version, body.data, review)
+            .await?,
     ))
+}
+
+/// An update's body, and whether it names the record's review state: a body without it keeps
+/// the stored state, rather than taking the default a missing state reads as
+/// (`ValidationStatus::by_default`, meant for new records).
+#[derive(Debug)]
+pub struct UpdateBody<E> {
+    body: Versioned<E>,
+    review: ReviewState,
+}
+
+impl<E: Entity, S: Send + Sync> FromRequest<S> for UpdateBody<E> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|e| json_problem(&JsonRejection::from(e)))?;
+        let named = E::REVIEW_STATUS.is_some_and(|field| {
+            serde_json::from_slice::<HashMap<String, IgnoredAny>>(&bytes)
+                .is_ok_and(|fields| fields.contains_key(field))
+        });
+        let request = Request::from_parts(parts, Body::from(bytes));
+        let ApiJson(body) = ApiJson::<Versioned<E>>::from_request(request, state).await?;
+        let review = if named {
+            ReviewState::Written
+        } else {
+            ReviewState::Stored
+        };
+        Ok(Self { body, review })
+    }
 }
 
 #[derive(Debug, Deserialize)]
