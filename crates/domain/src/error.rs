@@ -66,6 +66,11 @@ pub enum FieldErrorKind {
         id: i64,
     },
     Duplicate,
+    /// A name that looks like the name of another live record (Unicode TR39 skeletons).
+    LooksLike {
+        existing: String,
+        id: i64,
+    },
     Inconsistent {
         reason: &'static str,
     },
@@ -114,6 +119,9 @@ impl FieldErrorKind {
                 )
             }
             Self::Duplicate => "cette valeur existe déjà".into(),
+            Self::LooksLike { existing, id } => format!(
+                "ce nom se confond avec celui de «\u{a0}{existing}\u{a0}» (n°{id}), déjà enregistré"
+            ),
             Self::Inconsistent { reason } => format!("valeurs incohérentes\u{a0}: {reason}"),
             Self::NulCharacter => "le caractère nul (U+0000) n'est pas accepté".into(),
         }
@@ -146,6 +154,7 @@ impl fmt::Display for FieldErrorKind {
                 write!(f, "{table} {id} does not exist or is archived")
             }
             Self::Duplicate => write!(f, "duplicate value"),
+            Self::LooksLike { id, .. } => write!(f, "looks like the name of record {id}"),
             Self::Inconsistent { reason } => write!(f, "inconsistent values: {reason}"),
             Self::NulCharacter => write!(f, "contains a NUL character"),
         }

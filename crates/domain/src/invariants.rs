@@ -8,6 +8,11 @@ pub const TITLE_MAX: usize = 300;
 pub const TEXT_MAX: usize = 20_000;
 
 pub trait Invariants {
+    /// Puts the record's text in the one form it is stored in (organisation names: see
+    /// [`crate::names::normalise`]). The store calls it before [`Invariants::check`] on every
+    /// write.
+    fn normalise(&mut self) {}
+
     /// Checks the rules that involve several fields of the same record.
     fn check(&self) -> Checked {
         Ok(())

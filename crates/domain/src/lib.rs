@@ -12,6 +12,7 @@ pub mod governance;
 pub mod indicator;
 pub mod invariants;
 pub mod money;
+pub mod names;
 pub mod operation;
 pub mod organisation;
 pub mod programme;

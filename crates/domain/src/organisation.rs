@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::codes::{Siren, Siret};
 use crate::error::{Checked, FieldError, FieldErrorKind, require_text};
 use crate::invariants::{Invariants, TITLE_MAX};
+use crate::names;
 use crate::vocabulary;
 
 vocabulary! {
@@ -88,6 +89,11 @@ pub struct Organisation {
 }
 
 impl Invariants for Organisation {
+    fn normalise(&mut self) {
+        self.name = names::normalise(&self.name);
+        self.short_name = self.short_name.as_deref().map(names::normalise);
+    }
+
     fn check(&self) -> Checked {
         require_text("name", &self.name, TITLE_MAX)?;
         if let Some(short) = &self.short_name {

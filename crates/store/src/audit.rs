@@ -102,6 +102,17 @@ pub async fn write(tx: &mut Tx, change: Change<'_>) -> Result<()> {
     set_head(tx, &row_hash).await
 }
 
+/// Waits for this transaction's turn among writers, as its audit row would later: what it reads
+/// next stays true until it commits, since no other writer commits in between. On PostgreSQL it
+/// locks `audit_head` (the lock [`write`] takes anyway, taken earlier; taking it first keeps the
+/// order of locks every writer takes); on SQLite the write transaction holds the lock already.
+pub async fn take_turn(tx: &mut Tx) -> Result<()> {
+    if tx.backend() == Backend::Postgres {
+        lock_head(tx).await?;
+    }
+    Ok(())
+}
+
 /// Reads the hash of the chain's last row. On PostgreSQL it also locks `audit_head` until the
 /// transaction ends, before anything is inserted, so that audit writers take turns and take
 /// their ids in chain order. SQLite needs no lock: a write transaction holds the database's

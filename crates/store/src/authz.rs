@@ -1,6 +1,9 @@
 //! Who may write what. Administrators write everything; readers nothing; editors and
 //! contributors write the records their organisation owns (see [`Entity::OWNERS`]), and only
-//! editors archive or restore them.
+//! editors archive or restore them. What belongs to an operation (facets, milestones, financing
+//! lines, links to actions) is owned by the operation's owner only: naming oneself landlord or
+//! funder in such a record gives no right to it, but a funder may update the lines where it is
+//! the funder, where they are (see [`Entity::NAMED_PARTY`]).
 
 use renouveau_domain::{Actor, Role};
 
@@ -27,48 +30,85 @@ impl WriteAction {
     }
 }
 
-/// Checks that `actor` may apply `action` to a record of `E` whose column values are `values`
-/// (in [`Entity::COLUMNS`] order) and whose id is `id` (none yet on creation).
+/// Checks that `actor` may create, archive or restore a record of `E` whose column values are
+/// `values` (in [`Entity::COLUMNS`] order): it must own it. Updates are checked by
+/// [`authorize_update`].
 pub async fn authorize<E: Entity>(
     tx: &mut Tx,
     actor: &Actor,
     action: WriteAction,
-    id: Option<i64>,
     values: &[SqlValue],
 ) -> Result<()> {
     authorize_role::<E>(actor, action)?;
     if actor.is_admin() {
         return Ok(());
     }
-    for owner in owners::<E>(tx, id, values).await? {
-        if Some(owner) == actor.organisation_id {
-            return Ok(());
-        }
-    }
-    Err(forbidden::<E>(actor, action))
-}
-
-/// The part of [`authorize`] that needs no record: refuses a write that `actor`'s role can
-/// never make on `E`, whatever the record (a reader; a contributor archiving or restoring;
-/// anyone but an administrator on records only administrators write or create). Callers may run it before
-/// reading anything, the request's body included; [`authorize`] runs it again.
-pub fn authorize_role<E: Entity>(actor: &Actor, action: WriteAction) -> Result<()> {
-    if actor.is_admin() {
-        return Ok(());
-    }
-    let role_allows = match action {
-        WriteAction::Create | WriteAction::Update => actor.role.may_write(),
-        WriteAction::Archive | WriteAction::Restore => actor.role == Role::Editor,
-    };
-    // A record that owns itself (an organisation) has no owner before it exists.
-    let may_be_owned = E::OWNERS
-        .iter()
-        .any(|path| action != WriteAction::Create || !matches!(path, OwnerPath::SelfId));
-    if role_allows && actor.organisation_id.is_some() && may_be_owned {
+    let organisation = acting_organisation::<E>(actor, action)?;
+    if owners::<E>(tx, values).await?.contains(&organisation) {
         Ok(())
     } else {
         Err(forbidden::<E>(actor, action))
     }
+}
+
+/// Checks that `actor` may change a record of `E` from `before` to `after`: it owns the
+/// record both as it is and as it would become (moving a record needs rights on both places),
+/// or it is the record's named party, named in `before`, and the update keeps the record
+/// where it is.
+pub async fn authorize_update<E: Entity>(
+    tx: &mut Tx,
+    actor: &Actor,
+    before: &[SqlValue],
+    after: &[SqlValue],
+) -> Result<()> {
+    let action = WriteAction::Update;
+    authorize_role::<E>(actor, action)?;
+    if actor.is_admin() {
+        return Ok(());
+    }
+    let organisation = acting_organisation::<E>(actor, action)?;
+    if owners::<E>(tx, before).await?.contains(&organisation)
+        && owners::<E>(tx, after).await?.contains(&organisation)
+    {
+        return Ok(());
+    }
+    if let Some(party) = E::NAMED_PARTY
+        && value_of::<E>(before, party.column).and_then(SqlValue::as_i64) == Some(organisation)
+        && party
+            .kept
+            .iter()
+            .all(|column| value_of::<E>(before, column) == value_of::<E>(after, column))
+    {
+        return Ok(());
+    }
+    Err(forbidden::<E>(actor, action))
+}
+
+/// The part of [`authorize`] and [`authorize_update`] that needs no record: refuses a write
+/// that `actor`'s role can never make on `E`, whatever the record (a reader; a contributor
+/// archiving or restoring; anyone but an administrator on records only administrators write).
+/// Callers may run it before reading anything, the request's body included.
+pub fn authorize_role<E: Entity>(actor: &Actor, action: WriteAction) -> Result<()> {
+    if actor.is_admin() {
+        return Ok(());
+    }
+    acting_organisation::<E>(actor, action)?;
+    if E::OWNERS.is_empty() {
+        return Err(forbidden::<E>(actor, action));
+    }
+    Ok(())
+}
+
+/// The organisation `actor` writes for, when its role allows `action` at all.
+fn acting_organisation<E: Entity>(actor: &Actor, action: WriteAction) -> Result<i64> {
+    let role_allows = match action {
+        WriteAction::Create | WriteAction::Update => actor.role.may_write(),
+        WriteAction::Archive | WriteAction::Restore => actor.role == Role::Editor,
+    };
+    actor
+        .organisation_id
+        .filter(|_| role_allows)
+        .ok_or_else(|| forbidden::<E>(actor, action))
 }
 
 fn forbidden<E: Entity>(actor: &Actor, action: WriteAction) -> StoreError {
@@ -93,30 +133,26 @@ pub fn authorize_review(actor: &Actor, table: &'static str) -> Result<()> {
     }
 }
 
+fn value_of<'v, E: Entity>(values: &'v [SqlValue], column: &str) -> Option<&'v SqlValue> {
+    E::COLUMNS
+        .iter()
+        .position(|c| c.name == column)
+        .and_then(|i| values.get(i))
+}
+
 /// The organisations owning a record, following [`Entity::OWNERS`].
-pub async fn owners<E: Entity>(
-    tx: &mut Tx,
-    id: Option<i64>,
-    values: &[SqlValue],
-) -> Result<Vec<i64>> {
-    let value_of = |column: &str| {
-        E::COLUMNS
-            .iter()
-            .position(|c| c.name == column)
-            .and_then(|i| values.get(i))
-            .and_then(SqlValue::as_i64)
-    };
+pub async fn owners<E: Entity>(tx: &mut Tx, values: &[SqlValue]) -> Result<Vec<i64>> {
+    let id_in = |column: &str| value_of::<E>(values, column).and_then(SqlValue::as_i64);
     let mut found = Vec::new();
     for path in E::OWNERS {
         match *path {
-            OwnerPath::SelfId => found.extend(id),
-            OwnerPath::Column(column) => found.extend(value_of(column)),
+            OwnerPath::Column(column) => found.extend(id_in(column)),
             OwnerPath::Parent {
                 column,
                 table,
                 owner_column,
             } => {
-                if let Some(parent) = value_of(column) {
+                if let Some(parent) = id_in(column) {
                     let row = tx
                         .fetch_optional(
                             &format!("SELECT {owner_column} FROM {table} WHERE id = $1"),

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::db::{Backend, ColumnKind, Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::Result;
-use crate::records::{create_in, get_in, update_in};
+use crate::records::{ReviewState, create_in, get_in, update_in};
 use crate::row::entity_values;
 
 /// What to do when an imported record already exists.
@@ -59,15 +59,18 @@ pub async fn upsert_in<E: Entity>(
     actor: &Actor,
     source: &str,
     key: &str,
-    data: E,
+    mut data: E,
     on_existing: OnExisting,
 ) -> Result<(i64, Outcome)> {
+    // Compared as it would be stored.
+    data.normalise();
     if let Some(id) = find_key(tx, source, E::TABLE, key).await? {
         let existing = get_in::<E>(tx, id).await?;
         if on_existing == OnExisting::Keep || same_values(&existing.data, &data)? {
             return Ok((id, Outcome::Unchanged));
         }
-        update_in(tx, actor, id, existing.version, data).await?;
+        // An import states what it means, review state included.
+        update_in(tx, actor, id, existing.version, data, ReviewState::Written).await?;
         return Ok((id, Outcome::Updated));
     }
     let id = create_in(tx, actor, data).await?.id;

@@ -28,7 +28,7 @@ pub use db::{Backend, Db, Tx};
 pub use entity::Entity;
 pub use error::{Result, StoreError};
 pub use query::{Filter, FilterOp, ListQuery, Page};
-pub use records::{Edition, Records};
+pub use records::{Edition, Records, ReviewState};
 pub use row::Record;
 
 /// An open, migrated database and the services over it.

@@ -4,11 +4,11 @@
 
 use std::marker::PhantomData;
 
-use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus};
+use renouveau_domain::{Actor, FieldError, FieldErrorKind, ValidationStatus, names};
 
 use crate::audit::{self, AuditAction, AuditEntry, Change};
-use crate::authz::{WriteAction, authorize, authorize_review};
-use crate::db::{Db, SqlValue, Tx, now};
+use crate::authz::{WriteAction, authorize, authorize_review, authorize_update};
+use crate::db::{ColumnKind, Db, SqlValue, Tx, now};
 use crate::entity::Entity;
 use crate::error::{Result, StoreError};
 use crate::publish::publish_in;
@@ -35,6 +35,16 @@ impl Edition {
             Self::Published => E::PUBLISHED_TABLE.unwrap_or(E::TABLE),
         }
     }
+}
+
+/// What an administrator's update does to the review state of a reviewed record. A partner's
+/// update declares the record whatever it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewState {
+    /// The state stays as stored: the writer did not name one (a form, an API body without it).
+    Stored,
+    /// The state the value written carries: the writer named it.
+    Written,
 }
 
 /// The service for records of `E`.
@@ -78,7 +88,7 @@ impl<'a, E: Entity> Records<'a, E> {
         let mut tx = self.db.read().await?;
         let record = get_in::<E>(&mut tx, id).await?;
         let values = entity_values(&record.data)?;
-        authorize::<E>(&mut tx, actor, WriteAction::Update, Some(id), &values).await?;
+        authorize_update::<E>(&mut tx, actor, &values, &values).await?;
         Ok(record)
     }
 
@@ -87,8 +97,9 @@ impl<'a, E: Entity> Records<'a, E> {
         list_from(&mut tx, self.edition.table::<E>(), query).await
     }
 
-    /// Replaces a record's values. `expected_version` is the version the caller read: if the
-    /// record changed since, the update is refused with [`StoreError::Conflict`].
+    /// Replaces a record's values but its review state, which stays as stored (see
+    /// [`Records::update_with_review`]). `expected_version` is the version the caller read: if
+    /// the record changed since, the update is refused with [`StoreError::Conflict`].
     pub async fn update(
         &self,
         actor: &Actor,
@@ -96,8 +107,22 @@ impl<'a, E: Entity> Records<'a, E> {
         expected_version: i64,
         data: E,
     ) -> Result<Record<E>> {
+        self.update_with_review(actor, id, expected_version, data, ReviewState::Stored)
+            .await
+    }
+
+    /// Replaces a record's values; `review` says whether an administrator's value sets the
+    /// record's review state too.
+    pub async fn update_with_review(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        data: E,
+        review: ReviewState,
+    ) -> Result<Record<E>> {
         let mut tx = self.db.write().await?;
-        let record = update_in(&mut tx, actor, id, expected_version, data).await?;
+        let record = update_in(&mut tx, actor, id, expected_version, data, review).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -156,7 +181,15 @@ impl<'a, E: Entity> Records<'a, E> {
             )));
         };
         reviewed.set_review(status, note.filter(|n| !n.trim().is_empty()));
-        let record = update_in(&mut tx, actor, id, expected_version, data).await?;
+        let record = update_in(
+            &mut tx,
+            actor,
+            id,
+            expected_version,
+            data,
+            ReviewState::Written,
+        )
+        .await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -221,11 +254,13 @@ async fn list_from<E: Entity>(tx: &mut Tx, table: &str, query: &ListQuery) -> Re
 
 pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Result<Record<E>> {
     declare_unless_team(actor, &mut data);
+    data.normalise();
     data.check()?;
     let values = entity_values(&data)?;
-    authorize::<E>(tx, actor, WriteAction::Create, None, &values).await?;
+    authorize::<E>(tx, actor, WriteAction::Create, &values).await?;
     check_references::<E>(tx, &values, None).await?;
     check_unique::<E>(tx, &values, None).await?;
+    check_look_alikes::<E>(tx, &values, None).await?;
 
     let at = now();
     let folded = folded_values::<E>(&values);
@@ -259,20 +294,29 @@ pub async fn update_in<E: Entity>(
     id: i64,
     expected_version: i64,
     mut data: E,
+    review: ReviewState,
 ) -> Result<Record<E>> {
     let before = get_in::<E>(tx, id).await?;
     check_version(&before, expected_version)?;
+    if review == ReviewState::Stored
+        && let (Some(stored), Some(written)) = (before.data.reviewed(), data.reviewed_mut())
+    {
+        written.set_review(
+            stored.validation(),
+            stored.validation_note().map(str::to_string),
+        );
+    }
     declare_unless_team(actor, &mut data);
+    data.normalise();
     data.check()?;
     data.check_change(&before.data)?;
     let old_values = entity_values(&before.data)?;
     let values = entity_values(&data)?;
-    // Both the record as it is and as it would become must be the actor's to change.
-    authorize::<E>(tx, actor, WriteAction::Update, Some(id), &old_values).await?;
-    authorize::<E>(tx, actor, WriteAction::Update, Some(id), &values).await?;
+    authorize_update::<E>(tx, actor, &old_values, &values).await?;
     check_references::<E>(tx, &values, Some(&old_values)).await?;
     if before.archived_at.is_none() {
         check_unique::<E>(tx, &values, Some(id)).await?;
+        check_look_alikes::<E>(tx, &values, Some(id)).await?;
     }
 
     let folded = folded_values::<E>(&values);
@@ -326,19 +370,20 @@ pub async fn set_archived_in<E: Entity>(
     } else {
         WriteAction::Restore
     };
-    authorize::<E>(tx, actor, action, Some(id), &values).await?;
+    authorize::<E>(tx, actor, action, &values).await?;
     if before.is_archived() == archived {
         return Ok(before);
     }
     if !archived {
         // A record archived long ago may clash with one created since.
         check_unique::<E>(tx, &values, Some(id)).await?;
+        check_look_alikes::<E>(tx, &values, Some(id)).await?;
     }
     let at = now();
     let archived_at: SqlValue = if archived {
         at.into()
     } else {
-        SqlValue::Null(crate::db::ColumnKind::Timestamp)
+        SqlValue::Null(ColumnKind::Timestamp)
     };
     let sql = format!(
         "UPDATE {} SET archived_at = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
@@ -490,6 +535,53 @@ async fn check_unique<E: Entity>(tx: &mut Tx, values: &[SqlValue], id: Option<i6
         if tx.fetch_count(&sql, &params).await? > 0 {
             let field = key.last().copied().unwrap_or("id");
             return Err(FieldError::new(field, FieldErrorKind::Duplicate).into());
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a name that looks like the name of another live record (see [`Entity::LOOK_ALIKE`]),
+/// naming that record. It reads every live name of the table, after waiting for the writers'
+/// turn ([`audit::take_turn`]): no look-alike can be committed between the check and this
+/// transaction's commit, which no index could guarantee.
+async fn check_look_alikes<E: Entity>(
+    tx: &mut Tx,
+    values: &[SqlValue],
+    id: Option<i64>,
+) -> Result<()> {
+    if E::LOOK_ALIKE.is_empty() {
+        return Ok(());
+    }
+    audit::take_turn(tx).await?;
+    for column in E::LOOK_ALIKE {
+        let Some(name) = value_at::<E>(values, column).and_then(SqlValue::as_str) else {
+            continue;
+        };
+        let sql = format!(
+            "SELECT id, {column} FROM {} WHERE archived_at IS NULL AND {column} IS NOT NULL \
+             AND id <> $1 ORDER BY id",
+            E::TABLE
+        );
+        let rows = tx
+            .fetch_all(
+                &sql,
+                &[id.unwrap_or(0).into()],
+                &[ColumnKind::Int, ColumnKind::Text],
+            )
+            .await?;
+        for row in rows {
+            if let [SqlValue::Int(other), SqlValue::Text(existing)] = row.as_slice()
+                && names::look_alike(name, existing)
+            {
+                return Err(FieldError::new(
+                    *column,
+                    FieldErrorKind::LooksLike {
+                        existing: existing.clone(),
+                        id: *other,
+                    },
+                )
+                .into());
+            }
         }
     }
     Ok(())

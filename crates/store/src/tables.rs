@@ -4,8 +4,8 @@
 use renouveau_domain::*;
 
 use crate::db::ColumnKind::{Bool, Date, Float, Int, Text};
-use crate::entity::OwnerPath::{self, Parent, SelfId};
-use crate::entity::{Column, Entity};
+use crate::entity::OwnerPath::{self, Parent};
+use crate::entity::{Column, Entity, NamedParty};
 
 macro_rules! entity {
     (
@@ -13,8 +13,10 @@ macro_rules! entity {
             columns: [$($col:ident: $kind:ident),* $(,)?],
             references: [$($ref_col:ident => $ref_table:literal),* $(,)?],
             unique: [$([$($ucol:ident),+]),* $(,)?],
+            $(look_alike: [$($lcol:ident),* $(,)?],)?
             search: [$($scol:ident),* $(,)?],
             owners: [$($owner:expr),* $(,)?]
+            $(, named_party: $party:expr)?
             $(, money: [$($mcol:ident),* $(,)?])?
             $(, codes: [$($ccol:ident => $cty:ty),* $(,)?])?
             $(, reviewed: $reviewed:ident)? $(,)?
@@ -28,7 +30,9 @@ macro_rules! entity {
                 &[$((stringify!($ref_col), $ref_table)),*];
             const UNIQUE: &'static [&'static [&'static str]] = &[$(&[$(stringify!($ucol)),+]),*];
             const SEARCH: &'static [&'static str] = &[$(stringify!($scol)),*];
+            $(const LOOK_ALIKE: &'static [&'static str] = &[$(stringify!($lcol)),*];)?
             const OWNERS: &'static [OwnerPath] = &[$($owner),*];
+            $(const NAMED_PARTY: Option<NamedParty> = Some($party);)?
             $(const MONEY: &'static [&'static str] = &[$(stringify!($mcol)),*];)?
             $(const CODES: &'static [(&'static str, &'static [&'static str])] =
                 &[$((stringify!($ccol), <$cty>::CODES)),*];)?
@@ -39,7 +43,8 @@ macro_rules! entity {
 
 /// Records partners declare and the programme team reviews: they expose their state.
 macro_rules! reviewed_entity {
-    (yes, $table:literal) => {
+    ($status:ident, $table:literal) => {
+        const REVIEW_STATUS: Option<&'static str> = Some(stringify!($status));
         const PUBLISHED_TABLE: Option<&'static str> = Some(concat!($table, "_published"));
         fn reviewed(&self) -> Option<&dyn Reviewed> {
             Some(self)
@@ -73,8 +78,10 @@ entity!(Organisation => "organisation" {
     columns: [name: Text, short_name: Text, kind: Text, siren: Text, siret: Text, roles: Text],
     references: [],
     unique: [[siren], [short_name]],
+    look_alike: [name, short_name],
     search: [name, short_name, siren],
-    owners: [SelfId],
+    // Every column is the organisation's identity: the programme team's to change.
+    owners: [],
     codes: [kind => OrganisationKind],
 });
 
@@ -185,7 +192,7 @@ entity!(Operation => "operation" {
     owners: [owned_by("owner_id")],
     money: [cost_ht, cost_ttc],
     codes: [kind => OperationKind, status => OperationStatus, validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(OperationAction => "operation_action" {
@@ -211,10 +218,11 @@ entity!(FinancingLine => "financing_line" {
     references: [operation_id => "operation", funder_id => "organisation", fund_id => "fund"],
     unique: [],
     search: [scheme, decision_ref],
-    owners: [OPERATION_OWNER, owned_by("funder_id")],
+    owners: [OPERATION_OWNER],
+    named_party: NamedParty { column: "funder_id", kept: &["operation_id", "funder_id"] },
     money: [requested, granted, committed, paid],
     codes: [state => FinancingState, validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(HousingFacet => "housing_facet" {
@@ -223,9 +231,9 @@ entity!(HousingFacet => "housing_facet" {
     references: [operation_id => "operation", landlord_id => "organisation"],
     unique: [[operation_id]],
     search: [],
-    owners: [OPERATION_OWNER, owned_by("landlord_id")],
+    owners: [OPERATION_OWNER],
     codes: [validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(InsertionFacet => "insertion_facet" {
@@ -237,7 +245,7 @@ entity!(InsertionFacet => "insertion_facet" {
     search: [],
     owners: [OPERATION_OWNER],
     codes: [validation => ValidationStatus],
-    reviewed: yes,
+    reviewed: validation,
 });
 
 entity!(Indicator => "indicator" {
@@ -269,7 +277,7 @@ entity!(Observation => "observation" {
     search: [note],
     owners: [],
     codes: [status => ValidationStatus],
-    reviewed: yes,
+    reviewed: status,
 });
 
 entity!(Meeting => "meeting" {
@@ -350,6 +358,35 @@ mod tests {
         }
         crate::for_each_entity!(check_codes);
         assert_eq!(checked, 17);
+    }
+
+    #[test]
+    fn the_review_state_column_holds_the_review_vocabulary() {
+        let mut reviewed = Vec::new();
+        macro_rules! check_review {
+            ($ty:ty) => {
+                if let Some(column) = <$ty>::REVIEW_STATUS {
+                    assert_eq!(
+                        <$ty>::codes(column),
+                        Some(renouveau_domain::ValidationStatus::CODES),
+                        "{}.{column}",
+                        <$ty>::TABLE
+                    );
+                    reviewed.push(<$ty>::TABLE);
+                }
+            };
+        }
+        crate::for_each_entity!(check_review);
+        assert_eq!(
+            reviewed,
+            [
+                "operation",
+                "financing_line",
+                "housing_facet",
+                "insertion_facet",
+                "observation"
+            ]
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! record is the handler's 404); a body over [`BODY_LIMIT_BYTES`] is a 413; any other unreadable
 //! body is a 400 (the API's amounts over the bound are a 422, see `api::entities`).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::StatusCode;
@@ -15,7 +17,7 @@ use axum::http::request::Parts;
 use axum::{Form, Json};
 use renouveau_domain::{FieldError, FieldErrorKind};
 use renouveau_store::StoreError;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::error::WebError;
 
@@ -87,6 +89,26 @@ impl UnreadBody {
             .await
             .map(|Json(v)| v)
             .map_err(|rejection| json_refusal(&rejection))
+    }
+
+    /// The body as JSON, and whether its object names `field` (a body may leave a field out
+    /// to keep its stored value).
+    pub async fn json_naming<T: DeserializeOwned>(
+        self,
+        field: Option<&str>,
+    ) -> Result<(T, bool), WebError> {
+        let (parts, body) = self.0.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), &())
+            .await
+            .map_err(|rejection| json_refusal(&JsonRejection::from(rejection)))?;
+        let named = field.is_some_and(|field| {
+            serde_json::from_slice::<HashMap<String, IgnoredAny>>(&bytes)
+                .is_ok_and(|fields| fields.contains_key(field))
+        });
+        let value = Self(Request::from_parts(parts, Body::from(bytes)))
+            .json()
+            .await?;
+        Ok((value, named))
     }
 
     /// The body as an HTML form (`application/x-www-form-urlencoded`).

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use renouveau_domain::{Actor, calendar};
 use renouveau_store::authz::{self, WriteAction};
 use renouveau_store::db::ColumnKind;
-use renouveau_store::{Entity, Page, Record};
+use renouveau_store::{Entity, Page, Record, ReviewState};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -104,11 +104,20 @@ pub async fn update<E: Entity>(
     body: UnreadBody,
 ) -> Result<Json<Record<E>>, WebError> {
     let actor = writer::<E>(&viewer, &headers, WriteAction::Update)?;
-    let body: Versioned<E> = body.json().await?;
+    // A body that does not name the review state keeps the stored one, rather than taking the
+    // default a missing state reads as (`ValidationStatus::by_default`, meant for new records).
+    let (body, named): (Versioned<E>, bool) = body.json_naming(E::REVIEW_STATUS).await?;
+    let review = if named {
+        ReviewState::Written
+    } else {
+        ReviewState::Stored
+    };
     check_dates(&body.data)?;
     let records = state.store.records::<E>();
     Ok(Json(
-        records.update(&actor, id, body.version, body.data).await?,
+        records
+            .update_with_review(&actor, id, body.version, body.data, review)
+            .await?,
     ))
 }
 

@@ -265,21 +265,13 @@ pub async fn form(
     if let Some(response) = forms::form_refused(&viewer, &format!("/operations/{id}/volets")) {
         return Ok(response);
     }
+    // The facets are the operation owner's to write, whoever the landlord.
     let actor = viewer.actor()?;
-    match state
+    state
         .store
         .records::<Operation>()
         .get_editable(&actor, id)
-        .await
-    {
-        Err(refused @ StoreError::Forbidden { .. }) => {
-            // The landlord of the dwellings may change the housing part of another's operation.
-            let housing = facets_of(&state, id).await?.0.ok_or(refused)?;
-            let records = state.store.records::<HousingFacet>();
-            records.get_editable(&actor, housing.id).await?;
-        }
-        other => drop(other?),
-    }
+        .await?;
     facets_page(&state, &viewer, id, None).await
 }
 

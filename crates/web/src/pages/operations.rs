@@ -516,9 +516,7 @@ struct OperationPage {
     insertion: Vec<InsertionFacet>,
     sources: Vec<SourceRow>,
     history: Vec<HistoryRow>,
-    /// May add financing lines (a funder declares its own).
-    can_write: bool,
-    /// May change the operation itself, its volets and its milestones.
+    /// May change the operation itself, its volets, milestones and financing lines.
     can_edit: bool,
     funders: Vec<Choice>,
     form_error: Option<FormError>,
@@ -705,9 +703,9 @@ async fn operation_page(
         }
     }
 
-    let can_write = forms::may_write(viewer);
+    // Only the operation's owner records its financing lines, whoever the funder.
     let can_edit = forms::may_edit::<Operation>(store, viewer, id).await?;
-    let funders = if can_write {
+    let funders = if can_edit {
         let all = lookup::all::<Organisation>(store, "name").await?;
         choices(
             all.iter()
@@ -769,7 +767,6 @@ async fn operation_page(
         insertion: insertion.into_iter().map(|i| i.data).collect(),
         sources,
         history,
-        can_write,
         can_edit,
         funders,
         form_error,

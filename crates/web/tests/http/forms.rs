@@ -368,7 +368,14 @@ async fn links_to_edit_an_operation_are_shown_only_to_those_who_may() {
     assert!(shown.body.contains(&edit_link));
     assert!(shown.body.contains(&format!("action=\"{path}/jalons\"")));
 
-    // Douai's editor may declare Douai's own funding, not change Lens's operation.
+    assert!(
+        shown
+            .body
+            .contains(&format!("action=\"{path}/financements\""))
+    );
+
+    // Douai's editor may neither change Lens's operation nor add lines to it, even its own
+    // funding (the owner records it: #12 finding 7).
     let other = app.browser("editeur@douai.fr").await;
     let page = app.page(&other, Method::GET, &path, &[]).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -378,7 +385,8 @@ async fn links_to_edit_an_operation_are_shown_only_to_those_who_may() {
     );
     assert!(!page.body.contains(&format!("action=\"{path}/jalons\"")));
     assert!(
-        page.body
+        !page
+            .body
             .contains(&format!("action=\"{path}/financements\""))
     );
     let form = app

@@ -8,6 +8,7 @@ mod history;
 mod injection;
 mod matrix;
 mod money;
+mod organisations;
 mod page_fixes;
 mod pages;
 mod read_cache;

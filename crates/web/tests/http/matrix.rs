@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::support::{Answer, App, Browser, PASSWORD, client};
 use fixture::Records;
-use table::{Expect, ROLES, Role};
+use table::{Expect, ROLES, Role, Variant};
 
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
@@ -61,10 +61,24 @@ async fn every_route_answers_every_role_as_the_matrix_says() {
             }
         }
     }
+    for &(method, path, variant, answers) in table::VARIANTS {
+        for (role, expected) in ROLES.into_iter().zip(answers) {
+            let answer = variant_cell(&app, &records, method, path, variant, role).await;
+            cells += 1;
+            if !expected.matches(&answer) {
+                failures.push(format!(
+                    "{method} {path} {variant:?} as {role:?}: expected {expected:?}, got {} {}",
+                    answer.status,
+                    answer.body.chars().take(300).collect::<String>()
+                ));
+            }
+        }
+    }
     println!(
-        "authorisation matrix: {cells} cells checked ({} routes × {} roles)",
+        "authorisation matrix: {cells} cells checked ({} routes × {} roles, and {} variants)",
         catalogue.len(),
-        ROLES.len()
+        ROLES.len(),
+        table::VARIANTS.len()
     );
     assert!(
         failures.is_empty(),
@@ -320,7 +334,7 @@ async fn api_cell(app: &App, records: &Records, method: &Method, path: &str, rol
                 format!("/api/v1/{path}").replace("{id}", &records.id(collection).to_string());
             app.send(Method::GET, &path, token, None).await
         }
-        ("POST", []) => create_cell(app, &record(), collection, token).await,
+        ("POST", []) => create_cell(app, &record(), collection, token, |_| {}).await,
         ("PUT", ["{id}"]) => {
             let body = admin_read(app, &record()).await;
             app.send(Method::PUT, &record(), token, Some(body)).await
@@ -342,13 +356,93 @@ async fn api_cell(app: &App, records: &Records, method: &Method, path: &str, rol
     }
 }
 
-/// Creates a copy of the fixture's record. The record is archived meanwhile, so that the copy
-/// does not clash with its unique keys (they bind live records only); a copy made is archived.
-async fn create_cell(app: &App, record: &str, collection: &str, token: Option<&str>) -> Answer {
+/// A cell of [`table::VARIANTS`].
+async fn variant_cell(
+    app: &App,
+    records: &Records,
+    method: &str,
+    path: &str,
+    variant: Variant,
+    role: Role,
+) -> Answer {
+    let collection = path
+        .strip_prefix("/api/v1/")
+        .and_then(|p| p.split('/').next())
+        .unwrap();
+    let record = format!("/api/v1/{collection}/{}", records.id(collection));
+    let token = role.token(app);
+    let (field, value) = match variant {
+        Variant::Renaming => {
+            let name = admin_read(app, &record).await["name"].clone();
+            (
+                "name",
+                json!(format!("{} (renommé)", name.as_str().unwrap())),
+            )
+        }
+        Variant::NamingCaller | Variant::NamingOtherPartner => {
+            let field = match collection {
+                "housing-facets" => "landlord_id",
+                "financing-lines" => "funder_id",
+                other => panic!("whom does a record of {other} name? teach variant_cell"),
+            };
+            let named = match (variant, role) {
+                (Variant::NamingCaller, Role::OtherEditor) | (Variant::NamingOtherPartner, _) => {
+                    app.douai
+                }
+                _ => app.lens,
+            };
+            (field, json!(named))
+        }
+    };
+    match (method, variant) {
+        ("POST", Variant::NamingCaller | Variant::NamingOtherPartner) => {
+            create_cell(app, &record, collection, token, |body| body[field] = value).await
+        }
+        ("PUT", Variant::NamingCaller | Variant::NamingOtherPartner) => {
+            let before = admin_read(app, &record).await;
+            admin_put(app, &record, field, value).await;
+            let body = admin_read(app, &record).await;
+            let answer = app.send(Method::PUT, &record, token, Some(body)).await;
+            admin_put(app, &record, field, before[field].clone()).await;
+            answer
+        }
+        ("PUT", Variant::Renaming) => {
+            let before = admin_read(app, &record).await;
+            let mut body = before.clone();
+            body[field] = value;
+            let answer = app.send(Method::PUT, &record, token, Some(body)).await;
+            admin_put(app, &record, field, before[field].clone()).await;
+            answer
+        }
+        _ => panic!("no way to exercise {method} {path} {variant:?}: teach variant_cell"),
+    }
+}
+
+/// Sets `field` of the record at `path`, by the administrator: it must work.
+async fn admin_put(app: &App, path: &str, field: &str, value: Value) {
+    let mut body = admin_read(app, path).await;
+    body[field] = value;
+    let answer = app
+        .send(Method::PUT, path, Some(&app.admin), Some(body))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "PUT {path}: {}", answer.body);
+}
+
+/// Creates a copy of the fixture's record, changed by `edit`. The record is archived meanwhile,
+/// so that the copy does not clash with its unique keys (they bind live records only); a copy
+/// made is archived.
+async fn create_cell(
+    app: &App,
+    record: &str,
+    collection: &str,
+    token: Option<&str>,
+    edit: impl FnOnce(&mut Value),
+) -> Answer {
     let mut body = admin_read(app, record).await;
     for metadata in ["id", "version", "created_at", "updated_at", "archived_at"] {
         body.as_object_mut().unwrap().remove(metadata);
     }
+    edit(&mut body);
     admin_set_archived(app, record, "archive").await;
     let path = format!("/api/v1/{collection}");
     let answer = app.send(Method::POST, &path, token, Some(body)).await;

@@ -131,3 +131,94 @@ async fn answer(
     app.page(browser, Method::POST, "/validation", &fields)
         .await
 }
+
+/// An administrator's change that does not name the review state keeps the stored one: only a
+/// named state, or the validation page, validates (#12 finding 14).
+#[tokio::test]
+async fn an_administrators_change_naming_no_state_keeps_the_declared_one() {
+    let app = App::new().await;
+    let id = app.operation_id();
+    let path = format!("/api/v1/operations/{id}");
+    let mut changed = app.operation.clone();
+    changed["title"] = json!("École Jules Elby, déclarée par Lens");
+    let declared = app
+        .send(Method::PUT, &path, Some(&app.editor_lens), Some(changed))
+        .await;
+    assert_eq!(
+        declared.json()["validation"],
+        "declared",
+        "{}",
+        declared.body
+    );
+
+    // Through the API, without `validation` nor `validation_note`.
+    let mut corrected = declared.json();
+    corrected["cost_ht"] = json!(110_000_000);
+    for field in ["validation", "validation_note"] {
+        corrected.as_object_mut().unwrap().remove(field);
+    }
+    let kept = app
+        .send(Method::PUT, &path, Some(&app.admin), Some(corrected))
+        .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
+    assert_eq!(kept.json()["cost_ht"], 110_000_000);
+    assert_eq!(kept.json()["validation"], "declared");
+
+    // Through the operation's form.
+    let admin = app.browser("admin@exemple.fr").await;
+    let operation = kept.json();
+    let text = |field: &str| operation[field].as_str().unwrap_or_default().to_string();
+    let fields = [
+        ("version", operation["version"].to_string()),
+        ("title", "École Jules Elby (cité 9)".to_string()),
+        ("kind", text("kind")),
+        ("status", text("status")),
+        ("owner_id", operation["owner_id"].to_string()),
+        ("cost_ht", "1 100 000".to_string()),
+        ("start_on", text("start_on")),
+        ("end_on", text("end_on")),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = app
+        .page(
+            &admin,
+            Method::POST,
+            &format!("/operations/{id}/modifier"),
+            &fields,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after_form = app.operation(id).await;
+    assert_eq!(after_form["title"], "École Jules Elby (cité 9)");
+    assert_eq!(after_form["validation"], "declared");
+
+    // Naming the state validates.
+    let mut validated = after_form.clone();
+    validated["validation"] = json!("validated");
+    let validated = app
+        .send(Method::PUT, &path, Some(&app.admin), Some(validated))
+        .await;
+    assert_eq!(
+        validated.json()["validation"],
+        "validated",
+        "{}",
+        validated.body
+    );
+
+    // An administrator's new record, naming no state, is the team's own: validated.
+    let mut new = app.operation.clone();
+    for field in ["id", "version", "validation", "validation_note"] {
+        new.as_object_mut().unwrap().remove(field);
+    }
+    new["title"] = json!("Salle Darcy");
+    let created = app
+        .send(
+            Method::POST,
+            "/api/v1/operations",
+            Some(&app.admin),
+            Some(new),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.json()["validation"], "validated");
+}

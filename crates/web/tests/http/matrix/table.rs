@@ -79,8 +79,8 @@ const SESSION: Answers = [R, R, R, R, R, R];
 /// is open to everyone. A collection's owner comes from `Entity::OWNERS` in the store.
 const API_COLLECTIONS: &[(&str, Answers, Answers, Answers)] = &[
     ("programmes", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
-    // An organisation owns itself: its editors change it, only administrators add one.
-    ("organisations", ADMIN_ONLY, OWNER_WRITES, OWNER_ARCHIVES),
+    // Every field of an organisation is its identity: administrators' work (#12 finding 8).
+    ("organisations", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
     ("documents", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
     ("territories", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
     ("conventions", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
@@ -133,6 +133,61 @@ const API_COLLECTIONS: &[(&str, Answers, Answers, Answers)] = &[
     ("indicators", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
     ("targets", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
     ("observations", ADMIN_ONLY, ADMIN_ONLY, ADMIN_ONLY),
+];
+
+/// What a cell of [`VARIANTS`] sends, about the fixture's record.
+#[derive(Debug, Clone, Copy)]
+pub enum Variant {
+    /// A housing facet or financing line of the owning partner's operation naming the caller's
+    /// own organisation as landlord or funder: the other partner for its editor, the owner for
+    /// the rest.
+    NamingCaller,
+    /// The same naming the other partner, whoever calls.
+    NamingOtherPartner,
+    /// The record with another name.
+    Renaming,
+}
+
+/// The financing line of the owning partner's operation that the other partner funds: the
+/// operation's owner and the funder update it, only the owner creates or archives lines.
+const FUNDER_UPDATES: Answers = [U, F, S, S, S, S];
+
+/// Cells beyond one per route, for writes whose answer depends on what they change. Naming
+/// oneself landlord or funder in a record of another partner's operation gives no right to it
+/// (#12 finding 7): a POST creates a copy of the fixture's record naming that organisation; a
+/// PUT first has the administrator name it in the fixture's record, then sends the record
+/// unchanged. An organisation's identity is the programme team's to change (#12 finding 8).
+pub const VARIANTS: &[(&str, &str, Variant, Answers)] = &[
+    (
+        "POST",
+        "/api/v1/housing-facets",
+        Variant::NamingCaller,
+        OWNER_WRITES,
+    ),
+    (
+        "POST",
+        "/api/v1/financing-lines",
+        Variant::NamingCaller,
+        OWNER_WRITES,
+    ),
+    (
+        "PUT",
+        "/api/v1/housing-facets/{id}",
+        Variant::NamingOtherPartner,
+        OWNER_WRITES,
+    ),
+    (
+        "PUT",
+        "/api/v1/financing-lines/{id}",
+        Variant::NamingOtherPartner,
+        FUNDER_UPDATES,
+    ),
+    (
+        "PUT",
+        "/api/v1/organisations/{id}",
+        Variant::Renaming,
+        ADMIN_ONLY,
+    ),
 ];
 
 /// Every other route, as the catalogue names it.
