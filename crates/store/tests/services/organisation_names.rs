@@ -28,7 +28,10 @@ fn assert_confusable<T: std::fmt::Debug>(result: Result<T, StoreError>, existing
                 }
             );
             let message = e.message_fr();
-            assert!(message.contains(&format!("« {REGION} »")), "{message}");
+            assert!(
+                message.contains(&format!("«\u{a0}{REGION}\u{a0}»")),
+                "{message}"
+            );
         }
         other => panic!("expected a look-alike name refused, got {other:?}"),
     }

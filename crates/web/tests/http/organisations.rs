@@ -48,7 +48,8 @@ async fn a_look_alike_organisation_name_is_refused_naming_the_registered_one() {
     assert_eq!(problem["field"], "name");
     let detail = problem["detail"].as_str().unwrap();
     assert!(
-        detail.contains("« Région Hauts-de-France »") && detail.contains(&format!("n°{id}")),
+        detail.contains("«\u{a0}Région Hauts-de-France\u{a0}»")
+            && detail.contains(&format!("n°{id}")),
         "{detail}"
     );
 
