@@ -502,7 +502,7 @@ impl BreakReason {
 /// Walks the whole chain in id order, a batch at a time, in one consistent snapshot, and stops
 /// at the first row that does not hold.
 pub async fn verify(db: &Db) -> Result<ChainReport> {
-    let mut tx = snapshot(db).await?;
+    let mut tx = db.read().await?;
     let mut walk = ChainWalk::default();
     loop {
         let batch = chain_rows_after(&mut tx, walk.last_id, BATCH_ROWS, false).await?;
@@ -521,20 +521,6 @@ pub async fn verify(db: &Db) -> Result<ChainReport> {
         return Ok(walk.report_break(last_id, BreakReason::HeadMismatch));
     }
     Ok(walk.report())
-}
-
-/// A read transaction that sees one state of the database from its first to its last query;
-/// on PostgreSQL that takes REPEATABLE READ, as each statement sees a new state otherwise.
-async fn snapshot(db: &Db) -> Result<Tx> {
-    let mut tx = db.read().await?;
-    if tx.backend() == Backend::Postgres {
-        tx.execute(
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
-            &[],
-        )
-        .await?;
-    }
-    Ok(tx)
 }
 
 /// Where a walk along the chain is.

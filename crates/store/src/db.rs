@@ -215,11 +215,17 @@ impl Db {
         })
     }
 
-    /// Starts a transaction for consistent reads.
+    /// Starts a transaction for consistent reads: it sees one state of the database from its
+    /// first query to its last (a list's count and its rows agree). SQLite's read transaction is
+    /// such a snapshot (WAL); PostgreSQL's default, READ COMMITTED, takes a new one for each
+    /// statement, so reads ask for REPEATABLE READ, READ ONLY.
     pub async fn read(&self) -> Result<Tx> {
         Ok(match self {
             Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Self::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?,
+            ),
         })
     }
 

@@ -280,7 +280,10 @@ pub async fn create_in<E: Entity>(tx: &mut Tx, actor: &Actor, mut data: E) -> Re
     params.extend(folded);
     params.push(at.into());
     params.push(at.into());
-    let id = tx.fetch_count(&sql, &params).await?;
+    let id = tx
+        .fetch_count(&sql, &params)
+        .await
+        .map_err(unique_violation::<E>)?;
 
     let record = get_in::<E>(tx, id).await?;
     audit::write(tx, change(AuditAction::Create, actor, None, &record)?).await?;
@@ -343,7 +346,11 @@ pub async fn update_in<E: Entity>(
         id.into(),
         expected_version.into(),
     ]);
-    guard_written(tx.execute(&sql, &params).await?, &before, expected_version)?;
+    let written = tx
+        .execute(&sql, &params)
+        .await
+        .map_err(unique_violation::<E>)?;
+    guard_written(written, &before, expected_version)?;
 
     let after = get_in::<E>(tx, id).await?;
     audit::write(
@@ -394,7 +401,8 @@ pub async fn set_archived_in<E: Entity>(
             &sql,
             &[archived_at, at.into(), id.into(), expected_version.into()],
         )
-        .await?;
+        .await
+        .map_err(unique_violation::<E>)?;
     guard_written(written, &before, expected_version)?;
 
     let after = get_in::<E>(tx, id).await?;
@@ -507,6 +515,37 @@ async fn check_references<E: Entity>(
     Ok(())
 }
 
+/// A write refused by a unique index, when another transaction took the key between
+/// [`check_unique`] and the write (PostgreSQL 23505; SQLite's extended codes 2067 and 1555,
+/// though its write lock leaves no such gap): the same refusal as [`check_unique`]'s, on the
+/// key's last column. The index is found by its name (`{table}_{columns}_key`, PostgreSQL) or by
+/// the columns SQLite's message lists (`UNIQUE constraint failed: table.a, table.b`).
+fn unique_violation<E: Entity>(error: StoreError) -> StoreError {
+    let StoreError::Database(sqlx::Error::Database(db_error)) = &error else {
+        return error;
+    };
+    if !db_error.is_unique_violation() {
+        return error;
+    }
+    let sqlite_columns: Option<Vec<&str>> = db_error
+        .message()
+        .split_once("constraint failed: ")
+        .map(|(_, columns)| {
+            columns
+                .split(", ")
+                .map(|c| c.rsplit('.').next().unwrap_or(c))
+                .collect()
+        });
+    let key = E::UNIQUE.iter().find(|key| match db_error.constraint() {
+        Some(index) => index == format!("{}_{}_key", E::TABLE, key.join("_")),
+        None => sqlite_columns.as_deref() == Some(**key),
+    });
+    match key.and_then(|key| key.last()) {
+        Some(field) => FieldError::new(*field, FieldErrorKind::Duplicate).into(),
+        None => error,
+    }
+}
+
 async fn check_unique<E: Entity>(tx: &mut Tx, values: &[SqlValue], id: Option<i64>) -> Result<()> {
     for key in E::UNIQUE {
         let key_values: Vec<&SqlValue> = key
@@ -585,4 +624,59 @@ async fn check_look_alikes<E: Entity>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use renouveau_domain::{Organisation, Territory};
+    use sqlx::{Connection, Executor, SqliteConnection};
+
+    use super::*;
+
+    /// A real unique violation from SQLite, whose write lock keeps the race itself away.
+    async fn sqlite_violation(schema: &'static str, insert: &'static str) -> StoreError {
+        let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+        conn.execute(schema).await.unwrap();
+        conn.execute(insert).await.unwrap();
+        StoreError::Database(conn.execute(insert).await.unwrap_err())
+    }
+
+    #[tokio::test]
+    async fn sqlites_unique_violations_are_duplicates_of_the_keys_last_column() {
+        let error = sqlite_violation(
+            "CREATE TABLE territory (level TEXT, code TEXT); \
+             CREATE UNIQUE INDEX territory_level_code_key ON territory (level, code)",
+            "INSERT INTO territory VALUES ('commune', '62498')",
+        )
+        .await;
+        match unique_violation::<Territory>(error) {
+            StoreError::Invalid(e) => {
+                assert_eq!(
+                    (e.field.as_str(), e.kind),
+                    ("code", FieldErrorKind::Duplicate)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let error = sqlite_violation(
+            "CREATE TABLE organisation (siren TEXT, short_name TEXT); \
+             CREATE UNIQUE INDEX organisation_short_name_key ON organisation (short_name)",
+            "INSERT INTO organisation VALUES (NULL, 'CALL')",
+        )
+        .await;
+        assert!(matches!(
+            unique_violation::<Organisation>(error),
+            StoreError::Invalid(FieldError { ref field, .. }) if field == "short_name"
+        ));
+        // Another key than the entity's stays what it was.
+        let error = sqlite_violation(
+            "CREATE TABLE organisation (name TEXT UNIQUE)",
+            "INSERT INTO organisation VALUES ('Douaisis Agglo')",
+        )
+        .await;
+        assert!(matches!(
+            unique_violation::<Organisation>(error),
+            StoreError::Database(_)
+        ));
+    }
 }

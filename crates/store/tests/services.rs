@@ -23,6 +23,8 @@ mod organisation_identity;
 mod organisation_names;
 #[path = "services/review.rs"]
 mod review;
+#[path = "services/transactions.rs"]
+mod transactions;
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()

@@ -14,15 +14,15 @@ fn forbidden<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str) {
     );
 }
 
-/// A field of an organisation, and a change of it.
-type FieldChange = (&'static str, fn(&mut Organisation));
+/// A field and a change of it.
+type IdentityChange = (&'static str, fn(&mut Organisation));
 
 #[tokio::test]
 async fn partners_cannot_change_their_organisations_identity() {
     let f = Fixture::new().await;
     let orgs = f.db.records::<Organisation>();
     let lens = orgs.get(f.lens).await.unwrap();
-    let changes: [FieldChange; 6] = [
+    let changes: [IdentityChange; 6] = [
         ("name", |o| o.name = "Région Hauts-de-France".into()),
         ("short_name", |o| o.short_name = Some("HDF".into())),
         ("kind", |o| {
