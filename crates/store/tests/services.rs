@@ -9,6 +9,8 @@ use renouveau_store::testing::TestDb;
 use renouveau_store::{Entity, ListQuery, Record, StoreError};
 
 // Beside this file rather than in `tests/`, where it would become a test binary of its own.
+#[path = "services/accounts.rs"]
+mod accounts;
 #[path = "services/audit_chain.rs"]
 mod audit_chain;
 #[path = "services/french_text.rs"]
@@ -867,6 +869,7 @@ async fn every_entity_matches_its_table() {
         "api_token",
         "sign_in_failure",
         "known_device",
+        "password_reset",
         "import_key",
         "figure_source",
         "territory_shape",
