@@ -67,6 +67,9 @@ pub enum Command {
     /// Gère les jetons d'accès à l'API
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Sessions des navigateurs
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Journal d'audit
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -111,6 +114,51 @@ pub enum UserCommand {
         #[arg(long, env = "RENOUVEAU_PASSWORD")]
         password: Option<String>,
     },
+    /// Liste les comptes : adresse, organisation, rôle, état, dernière connexion
+    List,
+    /// Change le rôle ou l'organisation d'un compte
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["role", "org"])))]
+    Set {
+        #[arg(long)]
+        email: String,
+        /// Nouveau rôle : admin, editor, contributor ou reader
+        #[arg(long)]
+        role: Option<String>,
+        /// Nouvelle organisation : SIREN ou nom court (les jetons d'API faits pour l'ancienne
+        /// cessent d'agir)
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Désactive un compte : ses sessions sont fermées et ses jetons d'API suspendus à l'instant
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Réactive un compte désactivé (ses jetons d'API non révoqués agissent de nouveau)
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Crée un lien de réinitialisation du mot de passe, valable une heure et une seule fois, et
+    /// l'affiche sur la dernière ligne
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        /// Adresse publique du site, début du lien
+        #[arg(
+            long,
+            env = "RENOUVEAU_BASE_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        base_url: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Supprime les sessions terminées et les liens de réinitialisation périmés ou utilisés
+    /// (« serve » le fait à son démarrage puis toutes les heures)
+    Purge,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{
-    AuditCommand, CheckCommand, Cli, Command, DocumentCommand, TerritoryCommand, TokenCommand,
-    UserCommand,
+    AuditCommand, CheckCommand, Cli, Command, DocumentCommand, SessionCommand, TerritoryCommand,
+    TokenCommand, UserCommand,
 };
 
 fn main() -> ExitCode {
@@ -51,6 +51,22 @@ fn main() -> ExitCode {
                     password.as_deref(),
                 )
                 .await
+            }
+            Command::User(UserCommand::List) => commands::users::list(&cli.database).await,
+            Command::User(UserCommand::Set { email, role, org }) => {
+                commands::users::set(&cli.database, &email, role.as_deref(), org.as_deref()).await
+            }
+            Command::User(UserCommand::Disable { email }) => {
+                commands::users::set_disabled(&cli.database, &email, true).await
+            }
+            Command::User(UserCommand::Enable { email }) => {
+                commands::users::set_disabled(&cli.database, &email, false).await
+            }
+            Command::User(UserCommand::ResetPassword { email, base_url }) => {
+                commands::users::reset_password(&cli.database, &email, &base_url).await
+            }
+            Command::Session(SessionCommand::Purge) => {
+                commands::users::purge_sessions(&cli.database).await
             }
             Command::Token(TokenCommand::Create { email, days }) => {
                 commands::accounts::create_token(&cli.database, &email, days).await

@@ -411,3 +411,145 @@ async fn user_add_enforces_the_password_rules_and_tokens_are_listed_and_revoked(
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("aucun jeton d'API n'a le numéro 999"));
 }
+
+/// Accounts as an administrator runs them from the command line: list, role and organisation,
+/// disable (sessions closed, tokens suspended) and enable, a one-time reset link, the purge.
+#[tokio::test]
+async fn users_are_listed_changed_disabled_enabled_and_sent_a_reset_link() {
+    use renouveau_domain::{Organisation, OrganisationKind, OrganisationRole, RoleSet};
+    use renouveau_store::accounts;
+    use renouveau_web::auth::secret::hash_token;
+
+    let db = TestDb::new().await;
+    for (name, short, siren) in [
+        ("CA de Lens-Liévin", "CALL", "246200364"),
+        ("Douaisis Agglo", "DA", "200044618"),
+    ] {
+        db.records::<Organisation>()
+            .create(
+                &Actor::system("test"),
+                Organisation {
+                    name: name.into(),
+                    short_name: Some(short.into()),
+                    kind: OrganisationKind::Epci,
+                    siren: Some(siren.parse().unwrap()),
+                    siret: None,
+                    roles: RoleSet::new([OrganisationRole::Funder]),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = renouveau(&db.url, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let email = "marie.dupont@exemple.fr";
+    for (who, role) in [("chef@exemple.fr", "admin"), (email, "editor")] {
+        run(&[
+            "user", "add", "--email", who, "--org", "CALL", "--role", role,
+        ]);
+    }
+    let listed = run(&["user", "list"]);
+    assert!(
+        listed.contains("marie.dupont@exemple.fr\tCA de Lens-Liévin\teditor\tactif\tjamais"),
+        "{listed}"
+    );
+
+    let set = run(&[
+        "user", "set", "--email", email, "--role", "reader", "--org", "DA",
+    ]);
+    assert!(set.contains("Lecteur de Douaisis Agglo"), "{set}");
+    let neither = renouveau(&db.url, &["user", "set", "--email", email]);
+    assert!(!neither.status.success(), "a change must be named");
+    let unknown_role = renouveau(
+        &db.url,
+        &["user", "set", "--email", email, "--role", "chef"],
+    );
+    assert!(stderr(&unknown_role).contains("rôle inconnu"));
+
+    let marie = accounts::user_by_email(db.db(), email)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = run(&["token", "create", "--email", email]);
+    let token = hash_token(token.lines().last().unwrap());
+    accounts::open_session(db.db(), marie.id, "session-marie", "csrf", chrono_in(3600))
+        .await
+        .unwrap();
+    assert!(run(&["user", "disable", "--email", email]).contains("désactivé"));
+    assert!(run(&["user", "disable", "--email", email]).contains("déjà désactivé"));
+    assert_eq!(
+        accounts::session_user(db.db(), "session-marie")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(accounts::token_user(db.db(), &token).await.unwrap(), None);
+    assert!(run(&["token", "list", "--email", email]).contains("suspendu"));
+    assert!(run(&["user", "list"]).contains("\tdésactivé\t"));
+    let refused = renouveau(&db.url, &["user", "reset-password", "--email", email]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("désactivé"),
+        "{}",
+        stderr(&refused)
+    );
+
+    assert!(run(&["user", "enable", "--email", email]).contains("réactivé"));
+    assert!(
+        accounts::token_user(db.db(), &token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let last_admin = renouveau(&db.url, &["user", "disable", "--email", "chef@exemple.fr"]);
+    assert!(!last_admin.status.success());
+    assert!(stderr(&last_admin).contains("au moins un administrateur"));
+
+    let reset = run(&[
+        "user",
+        "reset-password",
+        "--email",
+        email,
+        "--base-url",
+        "https://renouveau.exemple.fr/",
+    ]);
+    let link = reset.lines().last().unwrap();
+    let secret = link
+        .strip_prefix("https://renouveau.exemple.fr/reinitialisation/")
+        .unwrap_or_else(|| panic!("{reset}"));
+    let found = accounts::password::password_reset_user(db.db(), &hash_token(secret))
+        .await
+        .unwrap();
+    assert_eq!(found.map(|u| u.id), Some(marie.id));
+    let history: Vec<String> = {
+        let mut tx = db.db().read().await.unwrap();
+        renouveau_store::audit::history(&mut tx, "app_user", marie.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|step| format!("{} {}", step.action, step.actor_label))
+            .collect()
+    };
+    assert_eq!(
+        history,
+        [
+            "create system:cli",
+            "update system:cli",
+            "disable system:cli",
+            "enable system:cli"
+        ]
+    );
+
+    let purged = run(&["session", "purge"]);
+    assert!(
+        purged.starts_with("1 session(s) terminée(s) et 0 lien(s)"),
+        "the session closed at disabling: {purged}"
+    );
+}
+
+fn chrono_in(seconds: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::seconds(seconds)
+}

@@ -1,7 +1,12 @@
 //! People who sign in (one organisation and one role each), their browser sessions, their API
 //! tokens (revocable, optionally expiring, acting for one organisation); failed sign-ins are in
-//! [`crate::sign_in`]. Only hashes of secrets are stored: the caller hashes
-//! passwords and tokens. Creating a user is written to the audit trail like any other change.
+//! [`crate::sign_in`], what administrators do to accounts in [`admin`], passwords and their
+//! one-time reset links in [`password`]. Only hashes of secrets are stored: the caller hashes
+//! passwords and tokens. Every change to an account is written to the audit trail like any
+//! other change (entities `app_user`, `api_token`, `password_reset`), never a hash.
+
+pub mod admin;
+pub mod password;
 
 use chrono::{DateTime, Utc};
 use renouveau_domain::{Actor, FieldError, FieldErrorKind, Role};
@@ -22,6 +27,13 @@ pub struct User {
     #[serde(skip)]
     pub password_hash: Option<String>,
     pub disabled: bool,
+    /// Bumped by every audited change of the account; the audit row carries it.
+    #[serde(skip)]
+    pub version: i64,
+    pub password_changed_at: Option<DateTime<Utc>>,
+    /// Bookkeeping, not audited: written at each sign-in.
+    #[serde(skip)]
+    pub last_sign_in_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -30,20 +42,28 @@ impl User {
     }
 }
 
-const USER_COLUMNS: &str = "app_user.id, app_user.email, app_user.organisation_id, app_user.role, \
-    app_user.password_hash, app_user.disabled_at";
-const USER_KINDS: &[ColumnKind] = &[
+pub(crate) const USER_COLUMNS: &str = "app_user.id, app_user.email, app_user.organisation_id, \
+    app_user.role, app_user.password_hash, app_user.disabled_at, app_user.version, \
+    app_user.password_changed_at, app_user.last_sign_in_at";
+pub(crate) const USER_KINDS: &[ColumnKind] = &[
     ColumnKind::Int,
     ColumnKind::Text,
     ColumnKind::Int,
     ColumnKind::Text,
     ColumnKind::Text,
     ColumnKind::Timestamp,
+    ColumnKind::Int,
+    ColumnKind::Timestamp,
+    ColumnKind::Timestamp,
 ];
 
-fn decode_user(row: &[SqlValue]) -> Result<User> {
+pub(crate) fn decode_user(row: &[SqlValue]) -> Result<User> {
     let int = |i: usize| row.get(i).and_then(SqlValue::as_i64).unwrap_or_default();
     let text = |i: usize| row.get(i).and_then(SqlValue::as_str).map(str::to_string);
+    let time = |i: usize| match row.get(i) {
+        Some(SqlValue::Timestamp(t)) => Some(*t),
+        _ => None,
+    };
     let id = int(0);
     let role = text(3)
         .unwrap_or_default()
@@ -60,6 +80,9 @@ fn decode_user(row: &[SqlValue]) -> Result<User> {
         role,
         password_hash: text(4),
         disabled: !matches!(row.get(5), Some(SqlValue::Null(_)) | None),
+        version: int(6),
+        password_changed_at: time(7),
+        last_sign_in_at: time(8),
     })
 }
 
@@ -95,22 +118,7 @@ pub async fn create_user(
     authorize_admin(actor, WriteAction::Create, "app_user")?;
     let email = normalise_email(email)?;
     let mut tx = db.write().await?;
-    let organisation_exists = tx
-        .fetch_count(
-            "SELECT COUNT(*) FROM organisation WHERE id = $1 AND archived_at IS NULL",
-            &[organisation_id.into()],
-        )
-        .await?;
-    if organisation_exists == 0 {
-        return Err(FieldError::new(
-            "organisation_id",
-            FieldErrorKind::UnknownReference {
-                table: "organisation",
-                id: organisation_id,
-            },
-        )
-        .into());
-    }
+    require_live_organisation(&mut tx, organisation_id).await?;
     let taken = tx
         .fetch_count(
             "SELECT COUNT(*) FROM app_user WHERE email = $1",
@@ -121,16 +129,18 @@ pub async fn create_user(
         return Err(FieldError::new("email", FieldErrorKind::Duplicate).into());
     }
     let at = now();
+    let password_changed_at = password_hash.map(|_| at);
     let id = insert_returning_id(
         &mut tx,
-        "INSERT INTO app_user (email, password_hash, organisation_id, role, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO app_user (email, password_hash, organisation_id, role, created_at, \
+         password_changed_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         &[
             email.as_str().into(),
             password_hash.into(),
             organisation_id.into(),
             role.code().into(),
             at.into(),
+            optional_time(password_changed_at),
         ],
     )
     .await?;
@@ -141,6 +151,9 @@ pub async fn create_user(
         role,
         password_hash: password_hash.map(str::to_string),
         disabled: false,
+        version: 1,
+        password_changed_at,
+        last_sign_in_at: None,
     };
     audit::write(
         &mut tx,
@@ -160,6 +173,27 @@ pub async fn create_user(
     Ok(user)
 }
 
+/// Refuses an organisation that does not exist or is archived.
+pub(crate) async fn require_live_organisation(tx: &mut Tx, organisation_id: i64) -> Result<()> {
+    let organisation_exists = tx
+        .fetch_count(
+            "SELECT COUNT(*) FROM organisation WHERE id = $1 AND archived_at IS NULL",
+            &[organisation_id.into()],
+        )
+        .await?;
+    if organisation_exists == 0 {
+        return Err(FieldError::new(
+            "organisation_id",
+            FieldErrorKind::UnknownReference {
+                table: "organisation",
+                id: organisation_id,
+            },
+        )
+        .into());
+    }
+    Ok(())
+}
+
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
     let Ok(email) = normalise_email(email) else {
         return Ok(None);
@@ -175,7 +209,8 @@ pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
     row.map(|r| decode_user(&r)).transpose()
 }
 
-/// Records a new browser session.
+/// Records a new browser session, and the user's last sign-in. A user who signs in knows their
+/// password: the reset links still pending for them end here (see [`password`]).
 pub async fn open_session(
     db: &Db,
     user_id: i64,
@@ -183,6 +218,7 @@ pub async fn open_session(
     csrf_token: &str,
     expires_at: DateTime<Utc>,
 ) -> Result<()> {
+    let at = now();
     let mut tx = db.write().await?;
     tx.execute(
         "INSERT INTO user_session (token_hash, user_id, csrf_token, created_at, expires_at) \
@@ -191,12 +227,34 @@ pub async fn open_session(
             token_hash.into(),
             user_id.into(),
             csrf_token.into(),
-            now().into(),
+            at.into(),
             expires_at.into(),
         ],
     )
     .await?;
+    tx.execute(
+        "UPDATE app_user SET last_sign_in_at = $1 WHERE id = $2",
+        &[at.into(), user_id.into()],
+    )
+    .await?;
+    password::end_pending_resets(&mut tx, user_id, at).await?;
     tx.commit().await
+}
+
+/// Ends every live session of a user but `keep` (a session's token hash), inside the caller's
+/// transaction; returns how many ended.
+pub(crate) async fn close_sessions_of(
+    tx: &mut Tx,
+    user_id: i64,
+    keep: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    tx.execute(
+        "UPDATE user_session SET expires_at = $1 \
+         WHERE user_id = $2 AND expires_at > $1 AND token_hash <> $3",
+        &[at.into(), user_id.into(), keep.unwrap_or_default().into()],
+    )
+    .await
 }
 
 /// The user behind a live session, with the session's CSRF token.
@@ -253,6 +311,28 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Whether a token acts, and if not why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Active,
+    Revoked(DateTime<Utc>),
+    Expired,
+    /// Its user has moved to another organisation than the token's.
+    Inactive,
+}
+
+impl ApiToken {
+    /// The token's state at `at`, for `owner` (the token's user as they are now).
+    pub fn state(&self, owner: &User, at: DateTime<Utc>) -> TokenState {
+        match (self.revoked_at, self.expires_at) {
+            (Some(revoked), _) => TokenState::Revoked(revoked),
+            (None, Some(expiry)) if expiry <= at => TokenState::Expired,
+            (None, _) if self.organisation_id != owner.organisation_id => TokenState::Inactive,
+            (None, _) => TokenState::Active,
+        }
+    }
+}
+
 /// A token to record: its hash, its shown prefix and its optional expiry.
 #[derive(Debug, Clone, Copy)]
 pub struct NewApiToken<'a> {
@@ -296,7 +376,7 @@ fn decode_token(row: &[SqlValue]) -> ApiToken {
     }
 }
 
-fn optional_time(t: Option<DateTime<Utc>>) -> SqlValue {
+pub(crate) fn optional_time(t: Option<DateTime<Utc>>) -> SqlValue {
     t.map_or(SqlValue::Null(ColumnKind::Timestamp), SqlValue::from)
 }
 
@@ -439,20 +519,27 @@ pub async fn api_tokens_with_prefix(db: &Db, prefix: &str) -> Result<Vec<ApiToke
     Ok(rows.iter().map(|r| decode_token(r)).collect())
 }
 
-/// Revokes a token at once; false when it was already revoked or does not exist.
+/// Revokes a token at once; false when it was already revoked or does not exist. Its owner
+/// and administrators may; anyone else is refused, whatever the token's state.
 pub async fn revoke_api_token(db: &Db, actor: &Actor, id: i64) -> Result<bool> {
-    authorize_admin(actor, WriteAction::Update, "api_token")?;
     let mut tx = db.write().await?;
     let row = tx
         .fetch_optional(
-            &format!("SELECT {TOKEN_COLUMNS} FROM api_token WHERE id = $1 AND revoked_at IS NULL"),
+            &format!("SELECT {TOKEN_COLUMNS} FROM api_token WHERE id = $1"),
             &[id.into()],
             TOKEN_KINDS,
         )
         .await?;
     let Some(before) = row.map(|r| decode_token(&r)) else {
+        authorize_admin(actor, WriteAction::Update, "api_token")?;
         return Ok(false);
     };
+    if actor.user_id != Some(before.user_id) {
+        authorize_admin(actor, WriteAction::Update, "api_token")?;
+    }
+    if before.revoked_at.is_some() {
+        return Ok(false);
+    }
     let at = now();
     // Conditional again: a concurrent revocation may have come first.
     let revoked = tx

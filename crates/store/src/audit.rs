@@ -32,6 +32,10 @@ pub enum AuditAction {
     Restore,
     /// An API token revoked.
     Revoke,
+    /// A user's account disabled.
+    Disable,
+    /// A user's account enabled again.
+    Enable,
 }
 
 impl AuditAction {
@@ -42,6 +46,8 @@ impl AuditAction {
             Self::Archive => "archive",
             Self::Restore => "restore",
             Self::Revoke => "revoke",
+            Self::Disable => "disable",
+            Self::Enable => "enable",
         }
     }
 }

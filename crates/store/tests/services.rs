@@ -9,6 +9,8 @@ use renouveau_store::testing::TestDb;
 use renouveau_store::{Entity, ListQuery, Record, StoreError};
 
 // Beside this file rather than in `tests/`, where it would become a test binary of its own.
+#[path = "services/accounts.rs"]
+mod accounts;
 #[path = "services/attachments.rs"]
 mod attachments;
 #[path = "services/audit_chain.rs"]
@@ -876,6 +878,7 @@ async fn every_entity_matches_its_table() {
         "api_token",
         "sign_in_failure",
         "known_device",
+        "password_reset",
         "import_key",
         "figure_source",
         "territory_shape",

@@ -1,10 +1,11 @@
-//! `renouveau user add` and `renouveau token create|list|revoke`.
+//! `renouveau user add` and `renouveau token create|list|revoke`; the other account commands
+//! are in `users`.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use renouveau_domain::{Actor, Organisation, Role};
-use renouveau_store::accounts::{self, ApiToken, User};
+use renouveau_store::accounts::{self, ApiToken, TokenState, User};
 use renouveau_store::{ListQuery, Record, Store};
 use renouveau_web::auth::{self, password};
 // chrono as sqlx re-exports it: the same crate the store's dates are made of.
@@ -17,12 +18,7 @@ pub async fn add_user(
     role: &str,
     password: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let role: Role = role.parse().map_err(|_| {
-        anyhow::anyhow!(
-            "rôle inconnu « {role} » : choisissez parmi {}",
-            Role::CODES.join(", ")
-        )
-    })?;
+    let role = parse_role(role)?;
     if let Some(violation) = password.and_then(|p| password::policy_violation(p, email)) {
         bail!("{violation}");
     }
@@ -53,6 +49,15 @@ pub async fn add_user(
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn parse_role(role: &str) -> anyhow::Result<Role> {
+    role.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "rôle inconnu « {role} » : choisissez parmi {}",
+            Role::CODES.join(", ")
+        )
+    })
 }
 
 pub async fn create_token(url: &str, email: &str, days: Option<u32>) -> anyhow::Result<ExitCode> {
@@ -88,13 +93,12 @@ pub async fn list_tokens(url: &str, email: &str) -> anyhow::Result<ExitCode> {
     println!("n°\tpréfixe\tcréé le\tdernier usage\texpire le\tétat");
     for token in tokens {
         let when = |at: Option<_>| at.map_or_else(|| "-".to_string(), french_time);
-        let state = match (token.revoked_at, token.expires_at) {
-            (Some(at), _) => format!("révoqué le {}", french_time(at)),
-            (None, Some(at)) if at <= Utc::now() => "expiré".to_string(),
-            (None, _) if token.organisation_id != user.organisation_id => {
-                "inactif (l'utilisateur a changé d'organisation)".to_string()
-            }
-            (None, _) => "actif".to_string(),
+        let state = match token.state(&user, Utc::now()) {
+            TokenState::Revoked(at) => format!("révoqué le {}", french_time(at)),
+            TokenState::Expired => "expiré".to_string(),
+            TokenState::Inactive => "inactif (l'utilisateur a changé d'organisation)".to_string(),
+            TokenState::Active if user.disabled => "suspendu (compte désactivé)".to_string(),
+            TokenState::Active => "actif".to_string(),
         };
         println!(
             "{}\t{}\t{}\t{}\t{}\t{state}",
@@ -150,14 +154,14 @@ async fn token_by_prefix(store: &Store, given: &str) -> anyhow::Result<ApiToken>
     }
 }
 
-async fn find_user(store: &Store, email: &str) -> anyhow::Result<User> {
+pub(crate) async fn find_user(store: &Store, email: &str) -> anyhow::Result<User> {
     accounts::user_by_email(store.db(), email)
         .await?
         .ok_or_else(|| anyhow::anyhow!("aucun utilisateur n'a l'adresse « {email} »"))
 }
 
 /// A moment as the French write it, in UTC (the time the database keeps).
-fn french_time(at: DateTime<Utc>) -> String {
+pub(crate) fn french_time(at: DateTime<Utc>) -> String {
     at.format("%d/%m/%Y %H:%M UTC").to_string()
 }
 
@@ -169,7 +173,10 @@ fn ensure_enabled(user: &User) -> anyhow::Result<()> {
 }
 
 /// An organisation by SIREN or by short name (case and accents as written).
-async fn find_organisation(store: &Store, key: &str) -> anyhow::Result<Record<Organisation>> {
+pub(crate) async fn find_organisation(
+    store: &Store,
+    key: &str,
+) -> anyhow::Result<Record<Organisation>> {
     let records = store.records::<Organisation>();
     let column = if key.len() == 9 && key.bytes().all(|b| b.is_ascii_digit()) {
         "siren"

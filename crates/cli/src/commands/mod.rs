@@ -9,3 +9,4 @@ pub mod init;
 pub mod migrate;
 pub mod serve;
 pub mod territory;
+pub mod users;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use renouveau_store::Store;
+use renouveau_store::{Store, accounts};
 
 use crate::args::{DemoArgs, WebArgs};
 use renouveau_web::AppState;
@@ -19,6 +19,8 @@ pub async fn run(
 ) -> anyhow::Result<ExitCode> {
     let store = Store::open(url).await.context("opening the database")?;
     crate::commands::init::prepare(&store, demo).await?;
+    purge_expired(&store).await;
+    tokio::spawn(purge_hourly(store.clone()));
     // Listen for the stop signals before the address is printed: a SIGTERM sent as soon as a
     // supervisor sees the server up must stop it cleanly, not kill it.
     let shutdown = shutdown_signal();
@@ -43,6 +45,32 @@ pub async fn run(
     store.db().close().await;
     println!("Arrêt propre : les requêtes en cours sont terminées.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// How often a running server deletes the sessions and reset links that have ended.
+const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+async fn purge_expired(store: &Store) {
+    match accounts::admin::purge_expired(store.db()).await {
+        Ok(purged) => tracing::info!(
+            sessions = purged.sessions,
+            password_resets = purged.password_resets,
+            "ended sessions and reset links purged"
+        ),
+        // The next round tries again; serving does not depend on it.
+        Err(e) => tracing::warn!("purging ended sessions failed: {e}"),
+    }
+}
+
+async fn purge_hourly(store: Store) {
+    let mut every_hour = tokio::time::interval(PURGE_INTERVAL);
+    every_hour.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick is immediate: the purge at start has just run.
+    every_hour.tick().await;
+    loop {
+        every_hour.tick().await;
+        purge_expired(&store).await;
+    }
 }
 
 /// The database URL without its password, for printing.

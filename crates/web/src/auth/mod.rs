@@ -85,6 +85,32 @@ pub async fn create_api_token(
     Ok(IssuedToken { id, secret })
 }
 
+/// How long a password reset link acts, once.
+pub const RESET_LINK_LIFETIME: Duration = Duration::hours(1);
+
+/// Where the reset links live: this, then the link's secret.
+pub const RESET_PATH: &str = "/reinitialisation/";
+
+/// Makes a one-time password reset link for `user` (see `accounts::password`); returns its
+/// path, which holds the secret: only its hash is kept. Earlier links of the user end.
+pub async fn issue_password_reset(store: &Store, actor: &Actor, user: &User) -> Result<String> {
+    let secret = secret::new_token();
+    accounts::password::create_password_reset(
+        store.db(),
+        actor,
+        user.id,
+        &secret::hash_token(&secret),
+        Utc::now() + RESET_LINK_LIFETIME,
+    )
+    .await?;
+    Ok(format!("{RESET_PATH}{secret}"))
+}
+
+/// A path of this site made absolute with the site's public address (`https://exemple.fr`).
+pub fn absolute_link(base_url: &str, path: &str) -> String {
+    format!("{}{path}", base_url.trim_end_matches('/'))
+}
+
 /// The expiry of a token valid for `days` days from now.
 pub fn expiry_in_days(days: u32) -> DateTime<Utc> {
     Utc::now() + Duration::days(i64::from(days))

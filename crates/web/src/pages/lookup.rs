@@ -177,6 +177,8 @@ pub fn audit_action(code: &str) -> &'static str {
         "archive" => "archivage",
         "restore" => "restauration",
         "revoke" => "révocation",
+        "disable" => "désactivation",
+        "enable" => "réactivation",
         _ => "changement",
     }
 }

@@ -65,11 +65,17 @@ async fn a_revoked_token_is_refused() {
             .await
             .unwrap()
     );
-    // Only an administrator, or the command line, revokes a token.
+    // Its owner, an administrator or the command line revokes a token; another user may not.
+    let other = app.user("editeur@douai.fr").await;
     assert!(matches!(
-        accounts::revoke_api_token(app.db.db(), &editor.actor(), found[0].id).await,
+        accounts::revoke_api_token(app.db.db(), &other.actor(), found[0].id).await,
         Err(StoreError::Forbidden { .. })
     ));
+    assert!(
+        !accounts::revoke_api_token(app.db.db(), &editor.actor(), found[0].id)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         app.write_with(&token.secret).await,
         StatusCode::UNAUTHORIZED
